@@ -1,0 +1,61 @@
+using System;
+using System.IO;
+
+namespace FabstirHost.Core.Config
+{
+    /// <summary>
+    /// The files of one FabstirHost instance. Everything lives below a home folder, <c>~/.fabstir</c>
+    /// unless <c>FABSTIR_HOME</c> names another, so several nodes on one machine are several homes.
+    /// </summary>
+    public sealed class FabstirPaths
+    {
+        public const string HomeVariable = "FABSTIR_HOME";
+
+        public FabstirPaths(string home)
+        {
+            if (string.IsNullOrWhiteSpace(home))
+            {
+                throw new ArgumentException("The home folder must not be empty.", nameof(home));
+            }
+
+            Home = Path.GetFullPath(home);
+        }
+
+        public string Home { get; }
+
+        public string ConfigFile => Path.Combine(Home, "config.json");
+
+        public string KeystoreFile => Path.Combine(Home, "keystore.json");
+
+        public string NodeDirectory => Path.Combine(Home, "node");
+
+        public string StateFile => Path.Combine(NodeDirectory, "state.json");
+
+        public string LockFile => Path.Combine(NodeDirectory, "start.lock");
+
+        public string StopRequestFile => Path.Combine(NodeDirectory, "stop.request");
+
+        public string LogDirectory => Path.Combine(NodeDirectory, "logs");
+
+        /// <summary>The home named by <c>FABSTIR_HOME</c>, else <c>~/.fabstir</c>.</summary>
+        public static FabstirPaths Default()
+        {
+            string? fromEnvironment = Environment.GetEnvironmentVariable(HomeVariable);
+            if (!string.IsNullOrWhiteSpace(fromEnvironment))
+            {
+                return new FabstirPaths(fromEnvironment!);
+            }
+
+            string profile = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            return new FabstirPaths(Path.Combine(profile, ".fabstir"));
+        }
+
+        /// <summary>Creates the home and node folders, readable by the owner only.</summary>
+        public void EnsureCreated()
+        {
+            SecureFile.CreatePrivateDirectory(Home);
+            SecureFile.CreatePrivateDirectory(NodeDirectory);
+            SecureFile.CreatePrivateDirectory(LogDirectory);
+        }
+    }
+}

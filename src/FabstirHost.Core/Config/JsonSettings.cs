@@ -1,0 +1,19 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+using Newtonsoft.Json.Serialization;
+
+namespace FabstirHost.Core.Config
+{
+    /// <summary>One JSON shape for every file the module writes: camelCase, enums as names.</summary>
+    public static class JsonSettings
+    {
+        public static readonly JsonSerializerSettings Indented = new JsonSerializerSettings
+        {
+            Formatting = Formatting.Indented,
+            ContractResolver = new CamelCasePropertyNamesContractResolver(),
+            NullValueHandling = NullValueHandling.Ignore,
+            Converters = { new StringEnumConverter() },
+            DateTimeZoneHandling = DateTimeZoneHandling.Utc,
+        };
+    }
+}

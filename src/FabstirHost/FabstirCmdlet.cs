@@ -1,0 +1,164 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using FabstirHost.Core;
+using FabstirHost.Core.Config;
+
+namespace FabstirHost
+{
+    /// <summary>
+    /// Base of every FabstirHost cmdlet. It owns the cancellation of one run (Ctrl+C cancels it),
+    /// runs core operations off the pipeline thread, and replays what they report (verbose,
+    /// warnings, progress) on the pipeline thread, the only thread allowed to write.
+    /// </summary>
+    public abstract class FabstirCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private readonly ConcurrentQueue<Action> _pendingWrites = new ConcurrentQueue<Action>();
+        private readonly AutoResetEvent _writesPending = new AutoResetEvent(false);
+        private FabstirPaths? _paths;
+
+        /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
+        protected CancellationToken Stopping => _stopping.Token;
+
+        /// <summary>The home folder of this instance (<c>FABSTIR_HOME</c> or <c>~/.fabstir</c>).</summary>
+        protected FabstirPaths Paths => _paths ??= FabstirPaths.Default();
+
+        /// <summary>A log for core operations that is safe to call from any thread.</summary>
+        protected IOperationLog Log => new QueuedLog(this);
+
+        protected override void StopProcessing()
+        {
+            _stopping.Cancel();
+            _writesPending.Set();
+        }
+
+        /// <summary>
+        /// Runs an asynchronous core operation and pumps its queued writes until it finishes.
+        /// A <see cref="FabstirException"/> becomes a terminating error with its own ErrorId.
+        /// </summary>
+        protected T Run<T>(Func<CancellationToken, Task<T>> operation)
+        {
+            Task<T> task = Task.Run(() => operation(Stopping));
+            while (!task.IsCompleted)
+            {
+                _writesPending.WaitOne(100);
+                DrainWrites();
+            }
+
+            DrainWrites();
+            try
+            {
+                return task.GetAwaiter().GetResult();
+            }
+            catch (FabstirException ex)
+            {
+                ThrowTerminatingError(ToErrorRecord(ex));
+                throw; // unreachable: ThrowTerminatingError always throws
+            }
+            catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        protected void Run(Func<CancellationToken, Task> operation)
+        {
+            Run<bool>(async token =>
+            {
+                await operation(token).ConfigureAwait(false);
+                return true;
+            });
+        }
+
+        /// <summary>Runs a synchronous core call, turning its FabstirException into an ErrorRecord.</summary>
+        protected T Invoke<T>(Func<T> operation)
+        {
+            try
+            {
+                return operation();
+            }
+            catch (FabstirException ex)
+            {
+                ThrowTerminatingError(ToErrorRecord(ex));
+                throw;
+            }
+        }
+
+        protected void WriteFabstirError(FabstirException exception)
+        {
+            WriteError(ToErrorRecord(exception));
+        }
+
+        protected void ThrowFabstirError(FabstirException exception)
+        {
+            ThrowTerminatingError(ToErrorRecord(exception));
+        }
+
+        public static ErrorRecord ToErrorRecord(FabstirException exception)
+        {
+            if (!Enum.TryParse(exception.Category.ToString(), out ErrorCategory category))
+            {
+                category = ErrorCategory.NotSpecified;
+            }
+
+            var record = new ErrorRecord(exception, exception.ErrorId, category, exception.Target);
+            if (exception.RecommendedAction != null)
+            {
+                record.ErrorDetails = new ErrorDetails(exception.Message)
+                {
+                    RecommendedAction = exception.RecommendedAction,
+                };
+            }
+
+            return record;
+        }
+
+        private void Enqueue(Action write)
+        {
+            _pendingWrites.Enqueue(write);
+            _writesPending.Set();
+        }
+
+        private void DrainWrites()
+        {
+            while (_pendingWrites.TryDequeue(out Action? write))
+            {
+                write();
+            }
+        }
+
+        /// <summary>Forwards core reports to the queue drained on the pipeline thread.</summary>
+        private sealed class QueuedLog : IOperationLog
+        {
+            private readonly FabstirCmdlet _cmdlet;
+
+            public QueuedLog(FabstirCmdlet cmdlet)
+            {
+                _cmdlet = cmdlet;
+            }
+
+            public void Verbose(string message) => _cmdlet.Enqueue(() => _cmdlet.WriteVerbose(message));
+
+            public void Debug(string message) => _cmdlet.Enqueue(() => _cmdlet.WriteDebug(message));
+
+            public void Warning(string message) => _cmdlet.Enqueue(() => _cmdlet.WriteWarning(message));
+
+            public void Progress(OperationProgress progress)
+            {
+                _cmdlet.Enqueue(() =>
+                {
+                    int activityId = Math.Abs(progress.Activity.GetHashCode() % 1000) + 1;
+                    var record = new ProgressRecord(activityId, progress.Activity, progress.Status)
+                    {
+                        PercentComplete = progress.PercentComplete,
+                        RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+                    };
+                    _cmdlet.WriteProgress(record);
+                });
+            }
+        }
+    }
+}
