@@ -42,6 +42,7 @@ $moduleRoot = Join-Path $out 'Modules'
 $moduleDir = Join-Path $moduleRoot 'FabstirHost'
 $standInDir = Join-Path $out 'standin'
 $contractsOut = Join-Path $out 'contracts'
+$testChainDir = Join-Path $out 'testchain'
 $pesterVersion = '5.7.1'
 
 function Invoke-Native {
@@ -107,6 +108,10 @@ function Invoke-Build {
     Invoke-Native dotnet @('publish', (Join-Path $root 'tests/FabstirHost.StandInNode/FabstirHost.StandInNode.csproj'),
         '-c', $Configuration, '--no-build', '-o', $standInDir, '--nologo', '-v', 'q')
 
+    if (Test-Path $testChainDir) { Remove-Item $testChainDir -Recurse -Force }
+    Invoke-Native dotnet @('publish', (Join-Path $root 'tests/FabstirHost.TestChain/FabstirHost.TestChain.csproj'),
+        '-c', $Configuration, '--no-build', '-o', $testChainDir, '--nologo', '-v', 'q')
+
     Build-Contracts
 }
 
@@ -116,6 +121,8 @@ function Set-TestEnvironment {
     $env:FABSTIR_TEST_ANVIL = Join-Path $root 'node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil'
     $env:FABSTIR_TEST_CAST = Join-Path $root 'node_modules/@foundry-rs/cast-linux-amd64/bin/cast'
     $env:FABSTIR_TEST_CONTRACTS = $contractsOut
+    $env:FABSTIR_TEST_CHAINSEEDER = Join-Path $testChainDir 'fabstir-test-chain'
+    $env:FABSTIR_TEST_LOCALCHAIN = Join-Path $root 'tests/LocalChain.psm1'
     $env:PSModulePath = $moduleRoot + [IO.Path]::PathSeparator + $env:PSModulePath
 }
 

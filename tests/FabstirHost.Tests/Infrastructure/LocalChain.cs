@@ -1,0 +1,55 @@
+using FabstirHost.TestChain;
+using Xunit;
+
+namespace FabstirHost.Tests.Infrastructure
+{
+    /// <summary>
+    /// A fresh anvil (chain id 84532) with the project's Solidity test doubles deployed and seeded:
+    /// two approved models, one deactivated, the deployer authorised on HostEarnings, 5000 FAB for
+    /// the test host. Use it as a class or collection fixture; anvil is killed on dispose.
+    /// </summary>
+    public sealed class LocalChain : IAsyncLifetime
+    {
+        private AnvilProcess? _anvil;
+        private TestChainInfo? _info;
+        private TestChainDeployer? _deployer;
+
+        public string RpcUrl => Anvil.RpcUrl;
+
+        public long ChainId => AnvilProcess.ChainId;
+
+        /// <summary>Addresses, keys and seeded models of this chain.</summary>
+        public TestChainInfo Info => _info ?? throw new InvalidOperationException("The local chain is not started.");
+
+        /// <summary>Sends set-up transactions from the deployer (anvil account 0).</summary>
+        public TestChainDeployer Deployer =>
+            _deployer ?? throw new InvalidOperationException("The local chain is not started.");
+
+        public AnvilProcess Anvil => _anvil ?? throw new InvalidOperationException("The local chain is not started.");
+
+        public string DeployerKey => DevAccounts.DeployerKey;
+
+        public string HostKey => DevAccounts.HostKey;
+
+        public string HostAddress => DevAccounts.HostAddress;
+
+        public async Task InitializeAsync()
+        {
+            _anvil = await AnvilProcess.StartAsync(TestAssets.Anvil);
+            _deployer = new TestChainDeployer(_anvil.RpcUrl, TestAssets.Contracts);
+            _info = await _deployer.DeployAllAsync();
+        }
+
+        /// <summary>Deploys a fresh, empty NodeRegistry of the given pricing generation.</summary>
+        public Task<string> DeployNodeRegistryAsync(RegistryGeneration generation)
+        {
+            return Deployer.DeployNodeRegistryAsync(generation, Info.FabToken, Info.ModelRegistry);
+        }
+
+        public Task DisposeAsync()
+        {
+            _anvil?.Dispose();
+            return Task.CompletedTask;
+        }
+    }
+}
