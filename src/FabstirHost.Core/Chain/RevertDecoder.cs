@@ -1,0 +1,167 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Numerics;
+using System.Text;
+using Nethereum.Hex.HexConvertors.Extensions;
+using Nethereum.Util;
+
+namespace FabstirHost.Core.Chain
+{
+    /// <summary>
+    /// Turns revert data into words: <c>Error(string)</c>, <c>Panic(uint256)</c>, the OpenZeppelin
+    /// custom errors the marketplace contracts can raise, or nothing at all, which on these proxies
+    /// means the deployed implementation has no such function.
+    /// </summary>
+    public static class RevertDecoder
+    {
+        public const string ErrorStringSelector = "08c379a0";
+        public const string PanicSelector = "4e487b71";
+
+        // Every known custom error takes only static arguments (address, uint256, bytes32), one
+        // 32-byte word each, so they decode without a full ABI decoder.
+        private static readonly string[] KnownCustomErrors =
+        {
+            "SafeERC20FailedOperation(address)",
+            "ReentrancyGuardReentrantCall()",
+            "OwnableUnauthorizedAccount(address)",
+            "OwnableInvalidOwner(address)",
+            "ERC20InsufficientAllowance(address,uint256,uint256)",
+            "ERC20InsufficientBalance(address,uint256,uint256)",
+            "ERC20InvalidReceiver(address)",
+            "ERC20InvalidSender(address)",
+            "ERC20InvalidSpender(address)",
+            "ERC20InvalidApprover(address)",
+            "EnforcedPause()",
+            "ExpectedPause()",
+            "FailedCall()",
+            "InvalidInitialization()",
+            "NotInitializing()",
+            "AddressEmptyCode(address)",
+            "ERC1967InvalidImplementation(address)",
+            "ERC1967NonPayable()",
+            "UUPSUnauthorizedCallContext()",
+            "UUPSUnsupportedProxiableUUID(bytes32)",
+        };
+
+        private static readonly Dictionary<string, string> CustomErrorsBySelector =
+            KnownCustomErrors.ToDictionary(Selector, signature => signature, StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>The 4-byte selector of a signature, as 8 lower-case hex digits.</summary>
+        public static string Selector(string signature)
+        {
+            return new Sha3Keccack().CalculateHash(Encoding.UTF8.GetBytes(signature)).ToHex().Substring(0, 8);
+        }
+
+        /// <summary>
+        /// The reason for a revert, e.g. <c>Not registered</c> or
+        /// <c>ERC20InsufficientAllowance(spender=0x..., allowance=0, needed=1000000000000000000000)</c>;
+        /// null when the data is empty.
+        /// </summary>
+        public static string? DecodeReason(string? revertData)
+        {
+            string hex = (revertData ?? string.Empty).RemoveHexPrefix();
+            if (hex.Length == 0)
+            {
+                return null;
+            }
+
+            if (hex.Length < 8)
+            {
+                return $"unrecognised revert data 0x{hex}";
+            }
+
+            string selector = hex.Substring(0, 8);
+            string body = hex.Substring(8);
+            if (selector.Equals(ErrorStringSelector, StringComparison.OrdinalIgnoreCase))
+            {
+                return DecodeErrorString(body) ?? $"malformed Error(string) data 0x{hex}";
+            }
+
+            if (selector.Equals(PanicSelector, StringComparison.OrdinalIgnoreCase) && body.Length >= 64)
+            {
+                return $"Panic(0x{Word(body, 0).ToString("x", CultureInfo.InvariantCulture).TrimStart('0')})";
+            }
+
+            if (CustomErrorsBySelector.TryGetValue(selector, out string? signature))
+            {
+                return DecodeCustomError(signature, body);
+            }
+
+            return $"custom error 0x{selector} (not one of the known errors; data 0x{hex})";
+        }
+
+        /// <summary>The full sentence for a revert of <paramref name="function"/> on <paramref name="contract"/>.</summary>
+        public static string Describe(string contract, string function, string? revertData)
+        {
+            string? reason = DecodeReason(revertData);
+            if (reason == null)
+            {
+                return $"{contract}.{function} reverted without a reason: the deployed contract has no function " +
+                    $"{function} (wrong contract address or an implementation of another generation).";
+            }
+
+            return $"{contract}.{function} reverted: {reason}";
+        }
+
+        private static string? DecodeErrorString(string body)
+        {
+            try
+            {
+                int offset = (int)Word(body, 0);
+                int length = (int)Word(body, offset / 32);
+                int start = (offset + 32) * 2;
+                if (start + (length * 2) > body.Length)
+                {
+                    return null;
+                }
+
+                return Encoding.UTF8.GetString(body.Substring(start, length * 2).HexToByteArray());
+            }
+            catch (Exception ex) when (ex is OverflowException || ex is FormatException || ex is ArgumentException)
+            {
+                return null;
+            }
+        }
+
+        private static string DecodeCustomError(string signature, string body)
+        {
+            int open = signature.IndexOf('(');
+            string name = signature.Substring(0, open);
+            string[] types = signature.Substring(open + 1, signature.Length - open - 2)
+                .Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries);
+            if (types.Length == 0)
+            {
+                return name + "()";
+            }
+
+            if (body.Length < types.Length * 64)
+            {
+                return $"{signature} (truncated data)";
+            }
+
+            var values = types.Select((type, index) => FormatWord(type, body.Substring(index * 64, 64)));
+            return $"{name}({string.Join(", ", values)})";
+        }
+
+        private static string FormatWord(string type, string word)
+        {
+            switch (type)
+            {
+                case "address":
+                    return AddressUtil.Current.ConvertToChecksumAddress("0x" + word.Substring(24));
+                case "bytes32":
+                    return "0x" + word;
+                default:
+                    return BigInteger.Parse("0" + word, NumberStyles.HexNumber, CultureInfo.InvariantCulture)
+                        .ToString(CultureInfo.InvariantCulture);
+            }
+        }
+
+        private static BigInteger Word(string body, int index)
+        {
+            return BigInteger.Parse("0" + body.Substring(index * 64, 64), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        }
+    }
+}
