@@ -1,3 +1,5 @@
+using FabstirHost.Core.Chain;
+using FabstirHost.Core.Config;
 using FabstirHost.TestChain;
 using Xunit;
 
@@ -44,6 +46,31 @@ namespace FabstirHost.Tests.Infrastructure
         public Task<string> DeployNodeRegistryAsync(RegistryGeneration generation)
         {
             return Deployer.DeployNodeRegistryAsync(generation, Info.FabToken, Info.ModelRegistry);
+        }
+
+        /// <summary>
+        /// A chain profile for this chain. JobMarketplace and ProofSystem are not deployed (the
+        /// host flows do not use them) and stay at the zero address.
+        /// </summary>
+        public ChainProfile Profile(string? nodeRegistry = null)
+        {
+            return new ChainProfile(
+                "Local",
+                ChainId,
+                RpcUrl,
+                nodeRegistry ?? Info.NodeRegistry,
+                Info.ModelRegistry,
+                Info.HostEarnings,
+                Addresses.Zero,
+                Addresses.Zero,
+                Info.FabToken,
+                Info.UsdcToken);
+        }
+
+        /// <summary>A HostKey for one of the dev keys, as the key resolver would produce it.</summary>
+        public static HostKey Key(string privateKey)
+        {
+            return HostKeyStore.ParsePrivateKey(KeyResolver.ToSecure(privateKey), KeySource.Parameter);
         }
 
         public Task DisposeAsync()
