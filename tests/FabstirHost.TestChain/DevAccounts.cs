@@ -12,7 +12,7 @@ namespace FabstirHost.TestChain
         public const string HostKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
         public const string HostAddress = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 
-        public const string SecondHostKey = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870c44b1e4f0d6b9a1b5b";
+        public const string SecondHostKey = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
         public const string SecondHostAddress = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
 
         /// <summary>A funded account that holds no FAB and is never registered.</summary>

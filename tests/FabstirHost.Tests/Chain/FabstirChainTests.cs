@@ -18,6 +18,18 @@ namespace FabstirHost.Tests.Chain
             _chain = chain;
         }
 
+        [Theory]
+        [InlineData(DevAccounts.DeployerKey, DevAccounts.DeployerAddress)]
+        [InlineData(DevAccounts.HostKey, DevAccounts.HostAddress)]
+        [InlineData(DevAccounts.SecondHostKey, DevAccounts.SecondHostAddress)]
+        [InlineData(DevAccounts.BystanderKey, DevAccounts.BystanderAddress)]
+        public void DevKeysBelongToTheirAddresses(string key, string address)
+        {
+            using var hostKey = LocalChain.Key(key);
+
+            Assert.Equal(address, hostKey.Address);
+        }
+
         [Fact]
         public async Task ConnectsWhenTheChainIdMatches()
         {
