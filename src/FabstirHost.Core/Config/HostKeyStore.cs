@@ -26,12 +26,19 @@ namespace FabstirHost.Core.Config
         private static readonly Regex KeyPattern = new Regex("^0x[0-9a-fA-F]{64}$", RegexOptions.CultureInvariant);
 
         /// <summary>The scrypt cost: geth's standard parameters (N = 2^18, r = 8, p = 1).</summary>
-        internal static ScryptParams Scrypt { get; set; } = new ScryptParams { N = 262144, R = 8, P = 1, Dklen = 32 };
+        internal static ScryptParams StandardScrypt => new ScryptParams { N = 262144, R = 8, P = 1, Dklen = 32 };
 
         public static bool Exists(FabstirPaths paths) => File.Exists(paths.KeystoreFile);
 
         /// <summary>Encrypts <paramref name="key"/> into the keystore; refuses to replace one unless forced.</summary>
         public static void Save(FabstirPaths paths, HostKey key, SecureString password, bool force)
+        {
+            RequirePassword(password);
+            Save(paths, key, password, force, StandardScrypt);
+        }
+
+        /// <summary>As above with a chosen scrypt cost; tests use a cheap one.</summary>
+        internal static void Save(FabstirPaths paths, HostKey key, SecureString password, bool force, ScryptParams cost)
         {
             if (Exists(paths) && !force)
             {
@@ -49,12 +56,24 @@ namespace FabstirHost.Core.Config
             try
             {
                 var keyStore = service.EncryptAndGenerateKeyStore(
-                    Unprotect(password), secret, key.Address.RemoveHexPrefix().ToLowerInvariant(), Scrypt);
+                    Unprotect(password), secret, key.Address.RemoveHexPrefix().ToLowerInvariant(), cost);
                 SecureFile.WriteAllTextAtomic(paths.KeystoreFile, service.SerializeKeyStoreToJson(keyStore));
             }
             finally
             {
                 Array.Clear(secret, 0, secret.Length);
+            }
+        }
+
+        private static void RequirePassword(SecureString password)
+        {
+            if (password.Length == 0)
+            {
+                throw new FabstirException(
+                    "KeystorePasswordEmpty",
+                    FabstirErrorCategory.InvalidArgument,
+                    "The keystore password is empty: an empty password would leave the key effectively unprotected.",
+                    null);
             }
         }
 
@@ -76,8 +95,9 @@ namespace FabstirHost.Core.Config
                     paths.KeystoreFile,
                     ex);
             }
-            catch (Exception ex) when (ex is Newtonsoft.Json.JsonException || ex is ArgumentException || ex is FormatException)
+            catch (Exception ex)
             {
+                // Nethereum reports unparsable or incomplete files with plain exceptions.
                 throw Damaged(paths, ex);
             }
 
