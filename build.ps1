@@ -73,7 +73,7 @@ function Build-Contracts {
 
     $stamp = Join-Path $contractsOut '.stamp'
     $newest = ($files | Measure-Object LastWriteTimeUtc -Maximum).Maximum
-    if ((Test-Path $stamp) -and (Get-Item $stamp).LastWriteTimeUtc -ge $newest) { return }
+    if ((Test-Path $stamp) -and (Get-Item -Force $stamp).LastWriteTimeUtc -ge $newest) { return }
 
     Write-Host 'Compiling Solidity test contracts with solc-js...'
     New-Item -ItemType Directory -Force $contractsOut | Out-Null
