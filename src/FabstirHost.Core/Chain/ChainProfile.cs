@@ -55,6 +55,25 @@ namespace FabstirHost.Core.Chain
 
         public string RpcUrl { get; }
 
+        /// <summary>
+        /// The RPC URL fit for messages and logs: scheme, host and port only, since providers put
+        /// API keys in the path or query (<c>https://base-sepolia.g.alchemy.com/v2/KEY</c>).
+        /// </summary>
+        public string DisplayRpcUrl
+        {
+            get
+            {
+                if (!Uri.TryCreate(RpcUrl, UriKind.Absolute, out Uri? uri))
+                {
+                    return "(invalid RPC URL)";
+                }
+
+                string origin = uri.GetLeftPart(UriPartial.Authority).Replace(uri.UserInfo + "@", string.Empty);
+                bool hasMore = uri.AbsolutePath.Length > 1 || uri.Query.Length > 0;
+                return hasMore ? origin + "/…" : origin;
+            }
+        }
+
         public string NodeRegistry { get; }
 
         public string ModelRegistry { get; }
@@ -91,6 +110,6 @@ namespace FabstirHost.Core.Chain
             };
         }
 
-        public override string ToString() => $"{Name} (chain {ChainId}, {RpcUrl})";
+        public override string ToString() => $"{Name} (chain {ChainId}, {DisplayRpcUrl})";
     }
 }

@@ -176,7 +176,7 @@ namespace FabstirHost.Core.Chain
             if (!string.Equals(value, fallback, StringComparison.OrdinalIgnoreCase))
             {
                 changed = true;
-                log.Verbose($"{setting.DisplayName} {value} from {source}.");
+                log.Verbose($"{setting.DisplayName} {(setting.IsAddress ? value : "overridden")} from {source}.");
             }
 
             return value;

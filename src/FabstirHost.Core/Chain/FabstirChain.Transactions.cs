@@ -156,7 +156,7 @@ namespace FabstirHost.Core.Chain
                     ChainErrors.TransactionRejected,
                     FabstirErrorCategory.InvalidOperation,
                     $"The RPC rejected the {contract}.{function} transaction: {ex.InnerException?.Message}",
-                    Profile.RpcUrl,
+                    Profile.DisplayRpcUrl,
                     ex);
             }
         }

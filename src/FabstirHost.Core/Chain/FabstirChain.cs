@@ -60,13 +60,13 @@ namespace FabstirHost.Core.Chain
                 throw new FabstirException(
                     ChainErrors.ChainIdMismatch,
                     FabstirErrorCategory.InvalidData,
-                    $"The RPC at {Profile.RpcUrl} serves chain {chainId}, not chain {Profile.ChainId} of the " +
+                    $"The RPC at {Profile.DisplayRpcUrl} serves chain {chainId}, not chain {Profile.ChainId} of the " +
                     $"{Profile.Name} profile. Nothing was sent. Use an RPC URL of chain {Profile.ChainId}, or " +
                     "choose the profile of that chain.",
-                    Profile.RpcUrl);
+                    Profile.DisplayRpcUrl);
             }
 
-            _log.Verbose($"Connected to chain {chainId} at {Profile.RpcUrl}.");
+            _log.Verbose($"Connected to chain {chainId} at {Profile.DisplayRpcUrl}.");
             _connected = true;
         }
 
@@ -170,8 +170,8 @@ namespace FabstirHost.Core.Chain
                 throw new FabstirException(
                     ChainErrors.RpcError,
                     FabstirErrorCategory.ProtocolError,
-                    $"The RPC at {Profile.RpcUrl} refused {method}: {ex.RpcError?.Message} (code {ex.RpcError?.Code}).",
-                    Profile.RpcUrl,
+                    $"The RPC at {Profile.DisplayRpcUrl} refused {method}: {ex.RpcError?.Message} (code {ex.RpcError?.Code}).",
+                    Profile.DisplayRpcUrl,
                     ex);
             }
             catch (Exception ex) when (IsTransportFailure(ex))
@@ -214,9 +214,9 @@ namespace FabstirHost.Core.Chain
             return new FabstirException(
                 ChainErrors.RpcUnreachable,
                 FabstirErrorCategory.ConnectionError,
-                $"The RPC at {Profile.RpcUrl} could not be reached: {detail} Nothing was read or sent; " +
+                $"The RPC at {Profile.DisplayRpcUrl} could not be reached: {detail} Nothing was read or sent; " +
                 "check the URL and the network, or choose another RPC with -RpcUrl or RPC_URL.",
-                Profile.RpcUrl,
+                Profile.DisplayRpcUrl,
                 ex);
         }
 

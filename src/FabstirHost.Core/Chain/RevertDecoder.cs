@@ -21,32 +21,34 @@ namespace FabstirHost.Core.Chain
 
         // Every known custom error takes only static arguments (address, uint256, bytes32), one
         // 32-byte word each, so they decode without a full ABI decoder.
+        // Declarations as in the contracts' source, parameter names included for the messages.
         private static readonly string[] KnownCustomErrors =
         {
-            "SafeERC20FailedOperation(address)",
+            "SafeERC20FailedOperation(address token)",
             "ReentrancyGuardReentrantCall()",
-            "OwnableUnauthorizedAccount(address)",
-            "OwnableInvalidOwner(address)",
-            "ERC20InsufficientAllowance(address,uint256,uint256)",
-            "ERC20InsufficientBalance(address,uint256,uint256)",
-            "ERC20InvalidReceiver(address)",
-            "ERC20InvalidSender(address)",
-            "ERC20InvalidSpender(address)",
-            "ERC20InvalidApprover(address)",
+            "OwnableUnauthorizedAccount(address account)",
+            "OwnableInvalidOwner(address owner)",
+            "ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)",
+            "ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)",
+            "ERC20InvalidReceiver(address receiver)",
+            "ERC20InvalidSender(address sender)",
+            "ERC20InvalidSpender(address spender)",
+            "ERC20InvalidApprover(address approver)",
             "EnforcedPause()",
             "ExpectedPause()",
             "FailedCall()",
             "InvalidInitialization()",
             "NotInitializing()",
-            "AddressEmptyCode(address)",
-            "ERC1967InvalidImplementation(address)",
+            "AddressEmptyCode(address target)",
+            "ERC1967InvalidImplementation(address implementation)",
             "ERC1967NonPayable()",
             "UUPSUnauthorizedCallContext()",
-            "UUPSUnsupportedProxiableUUID(bytes32)",
+            "UUPSUnsupportedProxiableUUID(bytes32 slot)",
         };
 
-        private static readonly Dictionary<string, string> CustomErrorsBySelector =
-            KnownCustomErrors.ToDictionary(Selector, signature => signature, StringComparer.OrdinalIgnoreCase);
+        private static readonly Dictionary<string, CustomError> CustomErrorsBySelector = KnownCustomErrors
+            .Select(CustomError.Parse)
+            .ToDictionary(error => Selector(error.Signature), StringComparer.OrdinalIgnoreCase);
 
         /// <summary>The 4-byte selector of a signature, as 8 lower-case hex digits.</summary>
         public static string Selector(string signature)
@@ -84,9 +86,9 @@ namespace FabstirHost.Core.Chain
                 return $"Panic(0x{Word(body, 0).ToString("x", CultureInfo.InvariantCulture).TrimStart('0')})";
             }
 
-            if (CustomErrorsBySelector.TryGetValue(selector, out string? signature))
+            if (CustomErrorsBySelector.TryGetValue(selector, out CustomError? error))
             {
-                return DecodeCustomError(signature, body);
+                return DecodeCustomError(error, body);
             }
 
             return $"custom error 0x{selector} (not one of the known errors; data 0x{hex})";
@@ -125,24 +127,21 @@ namespace FabstirHost.Core.Chain
             }
         }
 
-        private static string DecodeCustomError(string signature, string body)
+        private static string DecodeCustomError(CustomError error, string body)
         {
-            int open = signature.IndexOf('(');
-            string name = signature.Substring(0, open);
-            string[] types = signature.Substring(open + 1, signature.Length - open - 2)
-                .Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries);
-            if (types.Length == 0)
+            if (error.Types.Length == 0)
             {
-                return name + "()";
+                return error.Name + "()";
             }
 
-            if (body.Length < types.Length * 64)
+            if (body.Length < error.Types.Length * 64)
             {
-                return $"{signature} (truncated data)";
+                return $"{error.Signature} (truncated data)";
             }
 
-            var values = types.Select((type, index) => FormatWord(type, body.Substring(index * 64, 64)));
-            return $"{name}({string.Join(", ", values)})";
+            var values = error.Types.Select((type, index) =>
+                $"{error.Names[index]}={FormatWord(type, body.Substring(index * 64, 64))}");
+            return $"{error.Name}({string.Join(", ", values)})";
         }
 
         private static string FormatWord(string type, string word)
@@ -162,6 +161,40 @@ namespace FabstirHost.Core.Chain
         private static BigInteger Word(string body, int index)
         {
             return BigInteger.Parse("0" + body.Substring(index * 64, 64), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>A custom error declaration: name, parameter types (for the selector) and names (for messages).</summary>
+    internal sealed class CustomError
+    {
+        private CustomError(string name, string[] types, string[] names)
+        {
+            Name = name;
+            Types = types;
+            Names = names;
+            Signature = $"{name}({string.Join(",", types)})";
+        }
+
+        public string Name { get; }
+
+        public string[] Types { get; }
+
+        public string[] Names { get; }
+
+        /// <summary>The canonical signature the selector is computed from, e.g. <c>OwnableInvalidOwner(address)</c>.</summary>
+        public string Signature { get; }
+
+        public static CustomError Parse(string declaration)
+        {
+            int open = declaration.IndexOf('(');
+            string[] parameters = declaration.Substring(open + 1, declaration.Length - open - 2)
+                .Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => p.Trim())
+                .ToArray();
+            return new CustomError(
+                declaration.Substring(0, open),
+                parameters.Select(p => p.Split(' ')[0]).ToArray(),
+                parameters.Select(p => p.Split(' ')[1]).ToArray());
         }
     }
 }

@@ -118,6 +118,18 @@ namespace FabstirHost.Tests.Chain
             Assert.Equal("InvalidRpcUrl", ex.ErrorId);
         }
 
+        [Theory]
+        [InlineData("https://base-sepolia.g.alchemy.com/v2/SECRETKEY", "https://base-sepolia.g.alchemy.com/…")]
+        [InlineData("https://user:pass@rpc.example:8545/?key=SECRET", "https://rpc.example:8545/…")]
+        [InlineData("http://127.0.0.1:8545", "http://127.0.0.1:8545")]
+        public void MessagesShowTheRpcWithoutPathOrQuery(string url, string shown)
+        {
+            var profile = ChainProfileResolver.Resolve(new ChainProfileOverrides { RpcUrl = url }, null, new Hashtable());
+
+            Assert.Equal(shown, profile.DisplayRpcUrl);
+            Assert.DoesNotContain("SECRET", profile.ToString());
+        }
+
         [Fact]
         public void NodeEnvironmentCarriesEveryAddressUnderTheNodesNames()
         {

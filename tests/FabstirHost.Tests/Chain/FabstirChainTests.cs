@@ -54,7 +54,7 @@ namespace FabstirHost.Tests.Chain
 
             Assert.Equal("ChainIdMismatch", ex.ErrorId);
             Assert.Contains("serves chain 84532, not chain 1", ex.Message);
-            Assert.Equal(local.RpcUrl, ex.Target);
+            Assert.Equal(local.DisplayRpcUrl, ex.Target);
         }
 
         [Fact]

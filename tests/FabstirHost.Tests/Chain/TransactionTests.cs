@@ -79,7 +79,7 @@ namespace FabstirHost.Tests.Chain
                 Register(), null, CancellationToken.None));
 
             string checksummed = Nethereum.Util.AddressUtil.Current.ConvertToChecksumAddress(registry);
-            Assert.Equal($"ERC20InsufficientAllowance({checksummed}, 0, {Stake})", ex.Reason);
+            Assert.Equal($"ERC20InsufficientAllowance(spender={checksummed}, allowance=0, needed={Stake})", ex.Reason);
             Assert.StartsWith("NodeRegistry.registerNode reverted: ERC20InsufficientAllowance(", ex.Message);
         }
 
