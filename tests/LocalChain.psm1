@@ -17,7 +17,10 @@ function Start-FabstirTestChain {
         [string] $AnvilPath = $env:FABSTIR_TEST_ANVIL,
         [string] $SeederPath = $env:FABSTIR_TEST_CHAINSEEDER,
         [string] $ContractsPath = $env:FABSTIR_TEST_CONTRACTS,
-        [TimeSpan] $Timeout = [TimeSpan]::FromSeconds(15)
+        [TimeSpan] $Timeout = [TimeSpan]::FromSeconds(15),
+
+        # Also writes the addresses, keys and models as JSON here, for other processes (the demo).
+        [string] $InfoFile
     )
 
     foreach ($path in $AnvilPath, $SeederPath, $ContractsPath) {
@@ -42,7 +45,9 @@ function Start-FabstirTestChain {
         Wait-FabstirTestChainRpc -RpcUrl $rpcUrl -Process $process -Timeout $Timeout
         $json = & $SeederPath --rpc-url $rpcUrl --contracts $ContractsPath
         if ($LASTEXITCODE -ne 0) { throw "Seeding the local chain at $rpcUrl failed (exit code $LASTEXITCODE)." }
-        $info = ($json -join "`n") | ConvertFrom-Json
+        $json = $json -join "`n"
+        if ($InfoFile) { Set-Content -Path $InfoFile -Value $json -Encoding utf8NoBOM }
+        $info = $json | ConvertFrom-Json
         $info | Add-Member -NotePropertyName Process -NotePropertyValue $process
         return $info
     }
