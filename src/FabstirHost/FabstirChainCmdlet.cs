@@ -80,7 +80,10 @@ namespace FabstirHost
         }
 
         /// <summary>A key request with this cmdlet's prompt, for the key resolver.</summary>
-        protected KeyRequest CreateKeyRequest(SecureString? privateKey, SecureString? password, string? passwordFile)
+        protected KeyRequest CreateKeyRequest(
+            SecureString? privateKey,
+            SecureString? password,
+            string? passwordFile)
         {
             return new KeyRequest
             {

@@ -31,7 +31,9 @@ namespace FabstirHost
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>Encrypts the key <paramref name="obtainKey"/> gives into the keystore; null under -WhatIf.</summary>
+        /// <summary>
+        /// Encrypts the key <paramref name="obtainKey"/> gives into the keystore; null under -WhatIf.
+        /// </summary>
         protected FabstirKeystore? WriteKeystore(Func<HostKey> obtainKey, string action)
         {
             if (HostKeyStore.Exists(Paths) && !Force)
@@ -40,8 +42,8 @@ namespace FabstirHost
                 ThrowFabstirError(new FabstirException(
                     HostKeyStore.ExistsErrorId,
                     FabstirErrorCategory.ResourceExists,
-                    $"A keystore already exists at '{Paths.KeystoreFile}'. Use -Force to replace it; its key is " +
-                    "lost unless it is backed up.",
+                    $"A keystore already exists at '{Paths.KeystoreFile}'. Use -Force to replace it; its " +
+                    "key is lost unless it is backed up.",
                     Paths.KeystoreFile));
             }
 

@@ -42,7 +42,9 @@ namespace FabstirHost
         }
     }
 
-    /// <summary>Writes core reports straight to the pipeline: only for calls made on the pipeline thread.</summary>
+    /// <summary>
+    /// Writes core reports straight to the pipeline: only for calls made on the pipeline thread.
+    /// </summary>
     internal sealed class ImmediateLog : FabstirHost.Core.IOperationLog
     {
         private readonly Cmdlet _cmdlet;

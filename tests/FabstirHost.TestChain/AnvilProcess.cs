@@ -27,7 +27,9 @@ namespace FabstirHost.TestChain
 
         public string RpcUrl => $"http://127.0.0.1:{Port}";
 
-        public static async Task<AnvilProcess> StartAsync(string anvilPath, CancellationToken cancellationToken = default)
+        public static async Task<AnvilProcess> StartAsync(
+            string anvilPath,
+            CancellationToken cancellationToken = default)
         {
             // Another process can take a port between our probe and anvil's bind: retry a few times.
             for (int attempt = 1; ; attempt++)

@@ -52,7 +52,9 @@ namespace FabstirHost.TestChain
 
         public string RpcUrl { get; }
 
-        /// <summary>A Web3 signing with <paramref name="privateKey"/> that polls receipts every 20 ms.</summary>
+        /// <summary>
+        /// A Web3 signing with <paramref name="privateKey"/> that polls receipts every 20 ms.
+        /// </summary>
         public static Web3 CreateWeb3(string privateKey, string rpcUrl)
         {
             var web3 = new Web3(new Account(privateKey, AnvilProcess.ChainId), rpcUrl);
@@ -95,13 +97,19 @@ namespace FabstirHost.TestChain
             return info;
         }
 
-        public Task<string> DeployNodeRegistryAsync(RegistryGeneration generation, string fabToken, string modelRegistry)
+        public Task<string> DeployNodeRegistryAsync(
+            RegistryGeneration generation,
+            string fabToken,
+            string modelRegistry)
         {
             string name = generation == RegistryGeneration.Legacy ? "TestNodeRegistryLegacy" : "TestNodeRegistryPhase18";
             return DeployAsync(name, name, fabToken, modelRegistry);
         }
 
-        public async Task<string> DeployAsync(string file, string contract, params object[] constructorArguments)
+        public async Task<string> DeployAsync(
+            string file,
+            string contract,
+            params object[] constructorArguments)
         {
             var (abi, bytecode) = ReadArtifact(file, contract);
             TransactionReceipt receipt = await _web3.Eth.DeployContract.SendRequestAndWaitForReceiptAsync(
@@ -126,8 +134,14 @@ namespace FabstirHost.TestChain
             return receipt;
         }
 
-        /// <summary>Credits <paramref name="amount"/> of ETH (token 0) or a token to a host on HostEarnings.</summary>
-        public async Task CreditEarningsAsync(TestChainInfo info, string host, string token, BigInteger amount)
+        /// <summary>
+        /// Credits <paramref name="amount"/> of ETH (token 0) or a token to a host on HostEarnings.
+        /// </summary>
+        public async Task CreditEarningsAsync(
+            TestChainInfo info,
+            string host,
+            string token,
+            BigInteger amount)
         {
             if (token == "0x0000000000000000000000000000000000000000")
             {
@@ -148,7 +162,9 @@ namespace FabstirHost.TestChain
             return new Nethereum.Util.Sha3Keccack().CalculateHash(Encoding.UTF8.GetBytes(repo + "/" + file));
         }
 
-        /// <summary>A deterministic stand-in for a model file's sha256 (no real file is hashed here).</summary>
+        /// <summary>
+        /// A deterministic stand-in for a model file's sha256 (no real file is hashed here).
+        /// </summary>
         public static string SeedHash(string repo, string file)
         {
             return "0x" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("seed:" + repo + "/" + file))).ToLowerInvariant();

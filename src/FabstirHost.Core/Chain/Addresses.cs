@@ -6,7 +6,9 @@ namespace FabstirHost.Core.Chain
     /// <summary>Address checks shared by every input that names an account or contract.</summary>
     public static class Addresses
     {
-        /// <summary>The zero address: "not registered" in records, the native coin in token arguments.</summary>
+        /// <summary>
+        /// The zero address: "not registered" in records, the native coin in token arguments.
+        /// </summary>
         public const string Zero = "0x0000000000000000000000000000000000000000";
 
         private static readonly Regex Pattern = new Regex("^0x[0-9a-fA-F]{40}$", RegexOptions.CultureInvariant);

@@ -83,8 +83,9 @@ namespace FabstirHost.Core.Chain
                 throw new FabstirException(
                     "InvalidContractAddress",
                     FabstirErrorCategory.InvalidArgument,
-                    $"The {setting.DisplayName} address '{address}' is not an address: expected 0x followed by " +
-                    $"40 hexadecimal digits (set by a parameter, {setting.EnvironmentName} or config.json).",
+                    $"The {setting.DisplayName} address '{address}' is not an address: expected 0x " +
+                    $"followed by 40 hexadecimal digits (set by a parameter, {setting.EnvironmentName} " +
+                    "or config.json).",
                     address);
             }
 
@@ -182,7 +183,8 @@ namespace FabstirHost.Core.Chain
             return value;
         }
 
-        private static Dictionary<ChainSetting, string> ReadContractConfiguration(ChainSettings? configuration)
+        private static Dictionary<ChainSetting, string> ReadContractConfiguration(
+            ChainSettings? configuration)
         {
             var result = new Dictionary<ChainSetting, string>();
             if (configuration?.Contracts == null)

@@ -40,9 +40,9 @@ namespace FabstirHost.Core.Chain
             BigInteger estimate = options.GasLimit ??
                 await EstimateGasAsync(contract, address, function, cancellationToken).ConfigureAwait(false);
             BigInteger limit = options.GasLimit ?? WithMargin(estimate, options.GasMargin);
-            var (maxFee, priorityFee) = await SuggestFeesAsync(cancellationToken).ConfigureAwait(false);
+            var (maxFee, tip) = await SuggestFeesAsync(cancellationToken).ConfigureAwait(false);
             return new FabstirTransactionPlan(
-                contract, FunctionName<TFunction>(), from, address, estimate, limit, maxFee, priorityFee, options.Value);
+                contract, FunctionName<TFunction>(), from, address, estimate, limit, maxFee, tip, options.Value);
         }
 
         /// <summary>
@@ -59,26 +59,16 @@ namespace FabstirHost.Core.Chain
             where TFunction : FunctionMessage, new()
         {
             options ??= new TransactionOptions();
-            FabstirTransactionPlan plan = await PlanAsync(contract, address, function, key.Address, options, cancellationToken)
-                .ConfigureAwait(false);
+            FabstirTransactionPlan plan = await PlanAsync(
+                contract, address, function, key.Address, options, cancellationToken).ConfigureAwait(false);
             await EnsureFundsForAsync(plan, cancellationToken).ConfigureAwait(false);
-            BigInteger nonce = await GetPendingNonceAsync(key.Address, cancellationToken).ConfigureAwait(false);
-            string data = function.GetCallData().ToHex(true);
-            var transaction = new Transaction1559(
-                Profile.ChainId, nonce, plan.MaxPriorityFeePerGas, plan.MaxFeePerGas, plan.GasLimit, address,
-                options.Value, data, null);
-            string signed = new Transaction1559Signer().SignTransaction(key.EcKey, transaction).EnsureHexPrefix();
+            string signed = await SignAsync(key, plan, function, cancellationToken).ConfigureAwait(false);
 
-            _log.Verbose(
-                $"Sending {contract}.{plan.Function} to {address} from {key.Address} (nonce {nonce}, gas limit " +
-                $"{plan.GasLimit}, max fee {FormatGwei(plan.MaxFeePerGas)}).");
-            _log.Debug($"{contract}.{plan.Function} call data: {data}");
             var stopwatch = Stopwatch.StartNew();
-            string hash = await SendRawAsync(contract, plan.Function, signed, cancellationToken).ConfigureAwait(false);
-            TransactionReceipt receipt = await WaitForReceiptAsync(hash, contract, plan.Function, options, cancellationToken)
+            string hash = await SendRawAsync(plan, signed, cancellationToken).ConfigureAwait(false);
+            TransactionReceipt receipt = await WaitForReceiptAsync(hash, plan, options, cancellationToken)
                 .ConfigureAwait(false);
             stopwatch.Stop();
-
             if (receipt.Status?.Value != BigInteger.One)
             {
                 throw await ExplainFailedReceiptAsync(contract, address, function, receipt, cancellationToken)
@@ -86,12 +76,47 @@ namespace FabstirHost.Core.Chain
             }
 
             var result = new FabstirTransaction(
-                hash, contract, plan.Function, key.Address, address, (long)receipt.BlockNumber.Value,
-                receipt.GasUsed.Value, receipt.EffectiveGasPrice?.Value ?? plan.MaxFeePerGas, stopwatch.Elapsed);
+                hash,
+                contract,
+                plan.Function,
+                key.Address,
+                address,
+                (long)receipt.BlockNumber.Value,
+                receipt.GasUsed.Value,
+                receipt.EffectiveGasPrice?.Value ?? plan.MaxFeePerGas,
+                stopwatch.Elapsed);
             _log.Verbose(
-                $"{contract}.{plan.Function} mined in block {result.BlockNumber}: {hash}, gas used {result.GasUsed}, " +
-                $"cost {result.CostEth} ETH, {stopwatch.ElapsedMilliseconds} ms.");
+                $"{contract}.{plan.Function} mined in block {result.BlockNumber}: {hash}, gas used " +
+                $"{result.GasUsed}, cost {result.CostEth} ETH, {stopwatch.ElapsedMilliseconds} ms.");
             return result;
+        }
+
+        /// <summary>
+        /// An EIP-1559 transaction for the plan, with the next pending nonce, signed locally.
+        /// </summary>
+        private async Task<string> SignAsync<TFunction>(
+            HostKey key, FabstirTransactionPlan plan, TFunction function, CancellationToken cancellationToken)
+            where TFunction : FunctionMessage, new()
+        {
+            string hex = await RequestAsync<string>(
+                "eth_getTransactionCount", cancellationToken, key.Address, "pending").ConfigureAwait(false);
+            BigInteger nonce = new HexBigInteger(hex).Value;
+            string data = function.GetCallData().ToHex(true);
+            var transaction = new Transaction1559(
+                Profile.ChainId,
+                nonce,
+                plan.MaxPriorityFeePerGas,
+                plan.MaxFeePerGas,
+                plan.GasLimit,
+                plan.To,
+                plan.Value,
+                data,
+                null);
+            _log.Verbose(
+                $"Sending {plan.Contract}.{plan.Function} to {plan.To} from {plan.From} (nonce {nonce}, " +
+                $"gas limit {plan.GasLimit}, max fee {FormatGwei(plan.MaxFeePerGas)}).");
+            _log.Debug($"{plan.Contract}.{plan.Function} call data: {data}");
+            return new Transaction1559Signer().SignTransaction(key.EcKey, transaction).EnsureHexPrefix();
         }
 
         private async Task<BigInteger> EstimateGasAsync<TFunction>(
@@ -101,72 +126,78 @@ namespace FabstirHost.Core.Chain
             CallInput input = function.CreateCallInput(address);
             try
             {
-                string hex = await RequestAsync<string>("eth_estimateGas", cancellationToken, input).ConfigureAwait(false);
+                string hex = await RequestAsync<string>("eth_estimateGas", cancellationToken, input)
+                    .ConfigureAwait(false);
                 return new HexBigInteger(hex).Value;
             }
             catch (RpcResponseException ex) when (IsRevert(ex.RpcError))
             {
-                throw new ContractRevertedException(contract, FunctionName<TFunction>(), address, RevertData(ex.RpcError));
+                throw new ContractRevertedException(
+                    contract, FunctionName<TFunction>(), address, RevertData(ex.RpcError));
             }
         }
 
-        /// <summary>EIP-1559 fees: twice the latest base fee (room for six full blocks) plus the suggested tip.</summary>
-        private async Task<(BigInteger MaxFee, BigInteger PriorityFee)> SuggestFeesAsync(CancellationToken cancellationToken)
+        /// <summary>
+        /// EIP-1559 fees: twice the latest base fee (room for six full blocks of rising fees) plus
+        /// the tip the RPC suggests.
+        /// </summary>
+        private async Task<(BigInteger MaxFee, BigInteger Tip)> SuggestFeesAsync(
+            CancellationToken cancellationToken)
         {
             var block = await RequestAsync<BlockWithTransactionHashes>(
                 "eth_getBlockByNumber", cancellationToken, "latest", false).ConfigureAwait(false);
             BigInteger baseFee = block.BaseFeePerGas?.Value ?? BigInteger.Zero;
-            string tipHex = await RequestAsync<string>("eth_maxPriorityFeePerGas", cancellationToken).ConfigureAwait(false);
+            string tipHex = await RequestAsync<string>("eth_maxPriorityFeePerGas", cancellationToken)
+                .ConfigureAwait(false);
             BigInteger tip = new HexBigInteger(tipHex).Value;
             return ((baseFee * 2) + tip, tip);
         }
 
-        private async Task<BigInteger> GetPendingNonceAsync(string address, CancellationToken cancellationToken)
-        {
-            string hex = await RequestAsync<string>("eth_getTransactionCount", cancellationToken, address, "pending")
-                .ConfigureAwait(false);
-            return new HexBigInteger(hex).Value;
-        }
-
-        private async Task EnsureFundsForAsync(FabstirTransactionPlan plan, CancellationToken cancellationToken)
+        private async Task EnsureFundsForAsync(
+            FabstirTransactionPlan plan,
+            CancellationToken cancellationToken)
         {
             BigInteger balance = await GetEthBalanceAsync(plan.From, cancellationToken).ConfigureAwait(false);
-            if (balance < plan.MaxCostWei)
+            if (balance >= plan.MaxCostWei)
             {
-                throw new FabstirException(
-                    ChainErrors.InsufficientGasFunds,
-                    FabstirErrorCategory.LimitsExceeded,
-                    $"{plan.From} holds {TokenAmount.ToDecimal(balance, 18)} ETH, but {plan.Contract}.{plan.Function} " +
-                    $"may cost up to {plan.MaxCostEth} ETH (gas limit {plan.GasLimit} at " +
-                    $"{FormatGwei(plan.MaxFeePerGas)}). Nothing was sent; fund the address with ETH for gas.",
-                    plan.From);
+                return;
             }
+
+            throw new FabstirException(
+                ChainErrors.InsufficientGasFunds,
+                FabstirErrorCategory.LimitsExceeded,
+                $"{plan.From} holds {TokenAmount.ToDecimal(balance, TokenAmount.EthDecimals)} ETH, but " +
+                $"{plan.Contract}.{plan.Function} may cost up to {plan.MaxCostEth} ETH (gas limit " +
+                $"{plan.GasLimit} at {FormatGwei(plan.MaxFeePerGas)}). Nothing was sent; fund the " +
+                "address with ETH for gas.",
+                plan.From);
         }
 
         private async Task<string> SendRawAsync(
-            string contract, string function, string signed, CancellationToken cancellationToken)
+            FabstirTransactionPlan plan, string signed, CancellationToken cancellationToken)
         {
             try
             {
-                return await RequestAsync<string>("eth_sendRawTransaction", cancellationToken, signed).ConfigureAwait(false);
+                return await RequestAsync<string>("eth_sendRawTransaction", cancellationToken, signed)
+                    .ConfigureAwait(false);
             }
             catch (FabstirException ex) when (ex.ErrorId == ChainErrors.RpcError)
             {
                 throw new FabstirException(
                     ChainErrors.TransactionRejected,
                     FabstirErrorCategory.InvalidOperation,
-                    $"The RPC rejected the {contract}.{function} transaction: {ex.InnerException?.Message}",
+                    $"The RPC rejected the {plan.Contract}.{plan.Function} transaction: {ex.InnerException?.Message}",
                     Profile.DisplayRpcUrl,
                     ex);
             }
         }
 
         /// <summary>
-        /// Polls for the receipt, fast at first (a local chain mines at once) and backing off to
-        /// two seconds (a public chain mines every few), until the deadline.
+        /// Polls for the receipt, at once and then fast (a local chain mines immediately), backing
+        /// off to two seconds (a public chain mines every few), until the deadline.
         /// </summary>
         private async Task<TransactionReceipt> WaitForReceiptAsync(
-            string hash, string contract, string function, TransactionOptions options, CancellationToken cancellationToken)
+            string hash, FabstirTransactionPlan plan, TransactionOptions options, CancellationToken cancellationToken)
         {
             DateTime deadline = DateTime.UtcNow + options.ReceiptTimeout;
             int delay = FirstReceiptPollMilliseconds;
@@ -176,22 +207,15 @@ namespace FabstirHost.Core.Chain
                 {
                     var receipt = await RequestAsync<TransactionReceipt?>(
                         "eth_getTransactionReceipt", cancellationToken, hash).ConfigureAwait(false);
-                    if (receipt?.BlockNumber != null && await IsConfirmedAsync(receipt, options, cancellationToken)
-                        .ConfigureAwait(false))
+                    if (receipt?.BlockNumber != null &&
+                        await IsConfirmedAsync(receipt, options, cancellationToken).ConfigureAwait(false))
                     {
                         return receipt;
                     }
 
                     if (DateTime.UtcNow >= deadline)
                     {
-                        throw new FabstirException(
-                            ChainErrors.TransactionReceiptTimeout,
-                            FabstirErrorCategory.OperationTimeout,
-                            $"{contract}.{function} transaction {hash} was sent but not " +
-                            (receipt == null ? "mined" : $"confirmed {options.Confirmations} times") +
-                            $" within {options.ReceiptTimeout.TotalSeconds:0} s. It may still be mined: check " +
-                            "the hash in an explorer before sending it again.",
-                            hash);
+                        throw ReceiptTimeout(hash, plan, options, mined: receipt != null);
                     }
 
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -200,9 +224,24 @@ namespace FabstirHost.Core.Chain
             }
             catch (OperationCanceledException)
             {
-                _log.Warning($"Stopped waiting for {contract}.{function} transaction {hash}: it was sent and may still be mined.");
+                _log.Warning(
+                    $"Stopped waiting for {plan.Contract}.{plan.Function} transaction {hash}: it was " +
+                    "sent and may still be mined.");
                 throw;
             }
+        }
+
+        private static FabstirException ReceiptTimeout(
+            string hash, FabstirTransactionPlan plan, TransactionOptions options, bool mined)
+        {
+            string state = mined ? $"confirmed {options.Confirmations} times" : "mined";
+            return new FabstirException(
+                ChainErrors.TransactionReceiptTimeout,
+                FabstirErrorCategory.OperationTimeout,
+                $"{plan.Contract}.{plan.Function} transaction {hash} was sent but not {state} within " +
+                $"{options.ReceiptTimeout.TotalSeconds:0.#} s. It may still be mined: check the hash in " +
+                "an explorer before sending it again.",
+                hash);
         }
 
         private async Task<bool> IsConfirmedAsync(
@@ -219,14 +258,19 @@ namespace FabstirHost.Core.Chain
 
         /// <summary>
         /// A mined transaction carries no revert reason: replay it as a call on the state before its
-        /// block to recover one. Out of gas shows as a replay that succeeds with all gas used.
+        /// block to recover one. A replay that succeeds means out of gas, or a dependency on an
+        /// earlier transaction in the same block.
         /// </summary>
         private async Task<FabstirException> ExplainFailedReceiptAsync<TFunction>(
-            string contract, string address, TFunction function, TransactionReceipt receipt,
+            string contract,
+            string address,
+            TFunction function,
+            TransactionReceipt receipt,
             CancellationToken cancellationToken)
             where TFunction : FunctionMessage, new()
         {
             string before = new HexBigInteger(receipt.BlockNumber.Value - 1).HexValue;
+            string where = $"Transaction {receipt.TransactionHash} was mined in block {receipt.BlockNumber.Value}";
             try
             {
                 await CallRawAsync(contract, address, function, cancellationToken, before).ConfigureAwait(false);
@@ -235,17 +279,16 @@ namespace FabstirHost.Core.Chain
             {
                 return new ContractRevertedException(contract, reverted.Function, address, reverted.RevertData)
                 {
-                    RecommendedAction = $"Transaction {receipt.TransactionHash} was mined in block " +
-                        $"{receipt.BlockNumber.Value} and reverted; its gas was spent.",
+                    RecommendedAction = where + " and reverted; its gas was spent.",
                 };
             }
 
             return new FabstirException(
                 ChainErrors.ContractReverted,
                 FabstirErrorCategory.InvalidOperation,
-                $"{contract}.{FunctionName<TFunction>()} transaction {receipt.TransactionHash} failed in block " +
-                $"{receipt.BlockNumber.Value} (gas used {receipt.GasUsed.Value}); replaying it gave no reason, so it " +
-                "ran out of gas or depended on a transaction earlier in the same block.",
+                $"{contract}.{FunctionName<TFunction>()} failed. {where} (gas used " +
+                $"{receipt.GasUsed.Value}); replaying it gave no reason, so it ran out of gas or " +
+                "depended on an earlier transaction in the same block.",
                 address);
         }
 

@@ -60,9 +60,9 @@ namespace FabstirHost.Core.Chain
                 throw new FabstirException(
                     ChainErrors.ChainIdMismatch,
                     FabstirErrorCategory.InvalidData,
-                    $"The RPC at {Profile.DisplayRpcUrl} serves chain {chainId}, not chain {Profile.ChainId} of the " +
-                    $"{Profile.Name} profile. Nothing was sent. Use an RPC URL of chain {Profile.ChainId}, or " +
-                    "choose the profile of that chain.",
+                    $"The RPC at {Profile.DisplayRpcUrl} serves chain {chainId}, not chain " +
+                    $"{Profile.ChainId} of the {Profile.Name} profile. Nothing was sent. Use an RPC URL " +
+                    $"of chain {Profile.ChainId}, or choose the profile of that chain.",
                     Profile.DisplayRpcUrl);
             }
 
@@ -70,8 +70,13 @@ namespace FabstirHost.Core.Chain
             _connected = true;
         }
 
-        /// <summary>Fails with <c>ContractCodeMissing</c> when no contract is deployed at the address.</summary>
-        public async Task EnsureContractAsync(string contract, string address, CancellationToken cancellationToken)
+        /// <summary>
+        /// Fails with <c>ContractCodeMissing</c> when no contract is deployed at the address.
+        /// </summary>
+        public async Task EnsureContractAsync(
+            string contract,
+            string address,
+            CancellationToken cancellationToken)
         {
             await ConnectAsync(cancellationToken).ConfigureAwait(false);
             string code = await RequestAsync<string>("eth_getCode", cancellationToken, address, "latest")
@@ -97,11 +102,14 @@ namespace FabstirHost.Core.Chain
 
         public async Task<long> GetBlockNumberAsync(CancellationToken cancellationToken)
         {
-            string hex = await RequestAsync<string>("eth_blockNumber", cancellationToken).ConfigureAwait(false);
+            string hex = await RequestAsync<string>("eth_blockNumber", cancellationToken)
+                .ConfigureAwait(false);
             return (long)new HexBigInteger(hex).Value;
         }
 
-        /// <summary>Calls a view function and decodes its output; a revert becomes ContractRevertedException.</summary>
+        /// <summary>
+        /// Calls a view function and decodes its output; a revert becomes ContractRevertedException.
+        /// </summary>
         internal async Task<TOutput> CallAsync<TFunction, TOutput>(
             string contract,
             string address,
@@ -110,7 +118,8 @@ namespace FabstirHost.Core.Chain
             where TFunction : FunctionMessage, new()
             where TOutput : IFunctionOutputDTO, new()
         {
-            string output = await CallRawAsync(contract, address, function, cancellationToken).ConfigureAwait(false);
+            string output = await CallRawAsync(contract, address, function, cancellationToken)
+                .ConfigureAwait(false);
             if (output == "0x")
             {
                 // A call to an address without code, or to a function the contract lacks behind a
@@ -134,7 +143,8 @@ namespace FabstirHost.Core.Chain
             CallInput input = function.CreateCallInput(address);
             try
             {
-                return await RequestAsync<string>("eth_call", cancellationToken, input, block).ConfigureAwait(false);
+                return await RequestAsync<string>("eth_call", cancellationToken, input, block)
+                    .ConfigureAwait(false);
             }
             catch (RpcResponseException ex) when (IsRevert(ex.RpcError))
             {
@@ -152,7 +162,10 @@ namespace FabstirHost.Core.Chain
         /// errors other than reverts become <c>RpcError</c>; reverts stay RpcResponseException for
         /// the caller, who knows the contract and function.
         /// </summary>
-        internal async Task<T> RequestAsync<T>(string method, CancellationToken cancellationToken, params object[] parameters)
+        internal async Task<T> RequestAsync<T>(
+            string method,
+            CancellationToken cancellationToken,
+            params object[] parameters)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var request = new RpcRequest(Interlocked.Increment(ref _requestId), method, parameters);
@@ -191,7 +204,9 @@ namespace FabstirHost.Core.Chain
                 (error.Message ?? string.Empty).IndexOf("revert", StringComparison.OrdinalIgnoreCase) >= 0;
         }
 
-        /// <summary>The revert data of a JSON-RPC error: a hex string, or nested as data.data by some nodes.</summary>
+        /// <summary>
+        /// The revert data of a JSON-RPC error: a hex string, or nested as data.data by some nodes.
+        /// </summary>
         internal static string RevertData(RpcError? error)
         {
             object? data = error?.Data;
@@ -214,8 +229,8 @@ namespace FabstirHost.Core.Chain
             return new FabstirException(
                 ChainErrors.RpcUnreachable,
                 FabstirErrorCategory.ConnectionError,
-                $"The RPC at {Profile.DisplayRpcUrl} could not be reached: {detail} Nothing was read or sent; " +
-                "check the URL and the network, or choose another RPC with -RpcUrl or RPC_URL.",
+                $"The RPC at {Profile.DisplayRpcUrl} could not be reached: {detail} Nothing was read or " +
+                "sent; check the URL and the network, or choose another RPC with -RpcUrl or RPC_URL.",
                 Profile.DisplayRpcUrl,
                 ex);
         }

@@ -118,7 +118,9 @@ namespace FabstirHost.Core.Chain
         /// <summary>How long to wait for the receipt (and confirmations) before giving up.</summary>
         public TimeSpan ReceiptTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-        /// <summary>Blocks that must exist on top of and including the transaction's block (1 = mined).</summary>
+        /// <summary>
+        /// Blocks that must exist on top of and including the transaction's block (1 = mined).
+        /// </summary>
         public int Confirmations { get; set; } = 1;
 
         /// <summary>Gas limit = estimate × this margin.</summary>

@@ -5,10 +5,17 @@ using FabstirHost.Core.Chain.Contracts;
 
 namespace FabstirHost.Core.Chain
 {
-    /// <summary>An address and what it holds on the profile's chain, in whole units and raw base units.</summary>
+    /// <summary>
+    /// An address and what it holds on the profile's chain, in whole units and raw base units.
+    /// </summary>
     public sealed class FabstirWallet
     {
-        internal FabstirWallet(string address, long chainId, BigInteger ethWei, BigInteger fabRaw, BigInteger usdcRaw)
+        internal FabstirWallet(
+            string address,
+            long chainId,
+            BigInteger ethWei,
+            BigInteger fabRaw,
+            BigInteger usdcRaw)
         {
             Address = address;
             ChainId = chainId;
@@ -39,7 +46,10 @@ namespace FabstirHost.Core.Chain
         /// <summary>
         /// Reads the ETH, FAB and USDC balances of <paramref name="address"/>. No key is needed.
         /// </summary>
-        public static async Task<FabstirWallet> ReadAsync(FabstirChain chain, string address, CancellationToken cancellationToken)
+        public static async Task<FabstirWallet> ReadAsync(
+            FabstirChain chain,
+            string address,
+            CancellationToken cancellationToken)
         {
             address = Addresses.Validate(address, "The wallet address");
             BigInteger eth = await chain.GetEthBalanceAsync(address, cancellationToken).ConfigureAwait(false);
@@ -54,7 +64,8 @@ namespace FabstirHost.Core.Chain
             FabstirChain chain, string contract, string token, string owner, CancellationToken cancellationToken)
         {
             var output = await chain.CallAsync<BalanceOfFunction, UintOutput>(
-                contract, token, new BalanceOfFunction { Account = owner }, cancellationToken).ConfigureAwait(false);
+                contract, token, new BalanceOfFunction { Account = owner }, cancellationToken)
+                    .ConfigureAwait(false);
             return output.Value;
         }
     }

@@ -11,7 +11,14 @@ namespace FabstirHost.Core.Chain
     /// <summary>A model as the ModelRegistry records it.</summary>
     public sealed class FabstirModel
     {
-        internal FabstirModel(string id, string repository, string fileName, string sha256, bool approved, int tier, long timestamp)
+        internal FabstirModel(
+            string id,
+            string repository,
+            string fileName,
+            string sha256,
+            bool approved,
+            int tier,
+            long timestamp)
         {
             Id = id;
             Repository = repository;
@@ -69,7 +76,8 @@ namespace FabstirHost.Core.Chain
         {
             byte[] id = modelId.HexToByteArray();
             var output = await _chain.CallAsync<GetModelFunction, GetModelOutput>(
-                ContractName, Address, new GetModelFunction { ModelId = id }, cancellationToken).ConfigureAwait(false);
+                ContractName, Address, new GetModelFunction { ModelId = id }, cancellationToken)
+                    .ConfigureAwait(false);
             ModelTuple model = output.Model;
             if (model.Timestamp.IsZero && string.IsNullOrEmpty(model.HuggingfaceRepo))
             {
@@ -88,7 +96,8 @@ namespace FabstirHost.Core.Chain
             var models = new List<FabstirModel>();
             foreach (byte[] id in ids.Values)
             {
-                FabstirModel? model = await GetModelAsync(id.ToHex(true), cancellationToken).ConfigureAwait(false);
+                FabstirModel? model = await GetModelAsync(id.ToHex(true), cancellationToken)
+                    .ConfigureAwait(false);
                 if (model != null)
                 {
                     models.Add(model);

@@ -43,7 +43,8 @@ namespace FabstirHost.Core.Chain
             PricingGeneration generation;
             try
             {
-                string output = await _chain.CallRawAsync(ContractName, Address, probe, cancellationToken).ConfigureAwait(false);
+                string output = await _chain.CallRawAsync(ContractName, Address, probe, cancellationToken)
+                    .ConfigureAwait(false);
                 generation = output.Length > 2 ? PricingGeneration.Phase18 : PricingGeneration.Legacy;
             }
             catch (ContractRevertedException ex) when (ex.Reason == null)
@@ -70,7 +71,9 @@ namespace FabstirHost.Core.Chain
             return ReadUintAsync(new MinStakeFunction(), cancellationToken);
         }
 
-        /// <summary>The host's record; <see cref="FabstirNodeRecord.IsRegistered"/> is false for operator 0.</summary>
+        /// <summary>
+        /// The host's record; <see cref="FabstirNodeRecord.IsRegistered"/> is false for operator 0.
+        /// </summary>
         public async Task<FabstirNodeRecord> GetNodeAsync(string host, CancellationToken cancellationToken)
         {
             var info = await _chain.CallAsync<GetNodeFullInfoFunction, NodeFullInfoOutput>(
@@ -88,7 +91,9 @@ namespace FabstirHost.Core.Chain
                 info.MinPricePerTokenStable);
         }
 
-        private async Task<BigInteger> ReadUintAsync<TFunction>(TFunction function, CancellationToken cancellationToken)
+        private async Task<BigInteger> ReadUintAsync<TFunction>(
+            TFunction function,
+            CancellationToken cancellationToken)
             where TFunction : Nethereum.Contracts.FunctionMessage, new()
         {
             var output = await _chain.CallAsync<TFunction, UintOutput>(ContractName, Address, function, cancellationToken)

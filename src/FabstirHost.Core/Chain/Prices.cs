@@ -3,7 +3,9 @@ using System.Numerics;
 
 namespace FabstirHost.Core.Chain
 {
-    /// <summary>Which of a host's two prices: paid in the chain's native coin (ETH) or in a stablecoin (USDC).</summary>
+    /// <summary>
+    /// Which of a host's two prices: paid in the chain's native coin (ETH) or in a stablecoin (USDC).
+    /// </summary>
     public enum PriceKind
     {
         Native,
@@ -36,7 +38,9 @@ namespace FabstirHost.Core.Chain
             return unit == PriceUnit.UsdcPerMillionTokens ? PriceKind.Stable : PriceKind.Native;
         }
 
-        /// <summary>The raw contract price for a human price; PriceNotRepresentable if it is not a whole raw unit.</summary>
+        /// <summary>
+        /// The raw contract price for a human price; PriceNotRepresentable if it is not a whole raw unit.
+        /// </summary>
         public static BigInteger ToRaw(decimal perMillionTokens, PriceUnit unit, BigInteger? precision = null)
         {
             BigInteger scale = precision ?? DefaultPrecision;
@@ -57,8 +61,8 @@ namespace FabstirHost.Core.Chain
                 throw new FabstirException(
                     ChainErrors.PriceNotRepresentable,
                     FabstirErrorCategory.InvalidArgument,
-                    $"{what} is finer than the contract can store: one raw unit is {FromRaw(1, unit, scale)} " +
-                    $"{Label(unit)}. Round it to a multiple of that.",
+                    $"{what} is finer than the contract can store: one raw unit is " +
+                    $"{FromRaw(1, unit, scale)} {Label(unit)}. Round it to a multiple of that.",
                     perMillionTokens);
             }
 
@@ -99,10 +103,17 @@ namespace FabstirHost.Core.Chain
         }
     }
 
-    /// <summary>The price bounds a NodeRegistry enforces (inclusive), read from the contract itself.</summary>
+    /// <summary>
+    /// The price bounds a NodeRegistry enforces (inclusive), read from the contract itself.
+    /// </summary>
     public sealed class PriceBounds
     {
-        internal PriceBounds(BigInteger minNative, BigInteger maxNative, BigInteger minStable, BigInteger maxStable, BigInteger precision)
+        internal PriceBounds(
+            BigInteger minNative,
+            BigInteger maxNative,
+            BigInteger minStable,
+            BigInteger maxStable,
+            BigInteger precision)
         {
             MinNative = minNative;
             MaxNative = maxNative;
@@ -121,7 +132,9 @@ namespace FabstirHost.Core.Chain
 
         public BigInteger Precision { get; }
 
-        /// <summary>Throws PriceOutOfRange, with the bounds in raw and human units, unless raw is within them.</summary>
+        /// <summary>
+        /// Throws PriceOutOfRange, with the bounds in raw and human units, unless raw is within them.
+        /// </summary>
         public void Check(PriceKind kind, BigInteger raw)
         {
             BigInteger min = kind == PriceKind.Native ? MinNative : MinStable;
@@ -136,8 +149,8 @@ namespace FabstirHost.Core.Chain
             throw new FabstirException(
                 ChainErrors.PriceOutOfRange,
                 FabstirErrorCategory.InvalidArgument,
-                $"The {kind.ToString().ToLowerInvariant()} price {Human(raw)} (raw {raw}) is outside the registry's " +
-                $"bounds: {Human(min)} (raw {min}) to {Human(max)} (raw {max}).",
+                $"The {kind.ToString().ToLowerInvariant()} price {Human(raw)} (raw {raw}) is outside the " +
+                $"registry's bounds: {Human(min)} (raw {min}) to {Human(max)} (raw {max}).",
                 raw);
         }
     }

@@ -94,7 +94,9 @@ namespace FabstirHost.Core.Chain
             return $"custom error 0x{selector} (not one of the known errors; data 0x{hex})";
         }
 
-        /// <summary>The full sentence for a revert of <paramref name="function"/> on <paramref name="contract"/>.</summary>
+        /// <summary>
+        /// The full sentence for a revert of <paramref name="function"/> on <paramref name="contract"/>.
+        /// </summary>
         public static string Describe(string contract, string function, string? revertData)
         {
             string? reason = DecodeReason(revertData);
@@ -164,7 +166,9 @@ namespace FabstirHost.Core.Chain
         }
     }
 
-    /// <summary>A custom error declaration: name, parameter types (for the selector) and names (for messages).</summary>
+    /// <summary>
+    /// A custom error declaration: name, parameter types (for the selector) and names (for messages).
+    /// </summary>
     internal sealed class CustomError
     {
         private CustomError(string name, string[] types, string[] names)
@@ -181,7 +185,9 @@ namespace FabstirHost.Core.Chain
 
         public string[] Names { get; }
 
-        /// <summary>The canonical signature the selector is computed from, e.g. <c>OwnableInvalidOwner(address)</c>.</summary>
+        /// <summary>
+        /// The canonical signature the selector is computed from, e.g. <c>OwnableInvalidOwner(address)</c>.
+        /// </summary>
         public string Signature { get; }
 
         public static CustomError Parse(string declaration)

@@ -30,7 +30,9 @@ namespace FabstirHost.Core.Config
 
         public static bool Exists(FabstirPaths paths) => File.Exists(paths.KeystoreFile);
 
-        /// <summary>Encrypts <paramref name="key"/> into the keystore; refuses to replace one unless forced.</summary>
+        /// <summary>
+        /// Encrypts <paramref name="key"/> into the keystore; refuses to replace one unless forced.
+        /// </summary>
         public static void Save(FabstirPaths paths, HostKey key, SecureString password, bool force)
         {
             RequirePassword(password);
@@ -38,7 +40,12 @@ namespace FabstirHost.Core.Config
         }
 
         /// <summary>As above with a chosen scrypt cost; tests use a cheap one.</summary>
-        internal static void Save(FabstirPaths paths, HostKey key, SecureString password, bool force, ScryptParams cost)
+        internal static void Save(
+            FabstirPaths paths,
+            HostKey key,
+            SecureString password,
+            bool force,
+            ScryptParams cost)
         {
             if (Exists(paths) && !force)
             {

@@ -54,8 +54,9 @@ namespace FabstirHost.Core.Config
                 throw new FabstirException(
                     KeyNotFoundErrorId,
                     FabstirErrorCategory.ObjectNotFound,
-                    $"No host key was found: no -PrivateKey, no {FabstirKeyVariable} or {NodeKeyVariable}, and no " +
-                    $"keystore at '{paths.KeystoreFile}'. Create one with New-FabstirWallet or Import-FabstirWallet.",
+                    $"No host key was found: no -PrivateKey, no {FabstirKeyVariable} or " +
+                    $"{NodeKeyVariable}, and no keystore at '{paths.KeystoreFile}'. Create one with " +
+                    "New-FabstirWallet or Import-FabstirWallet.",
                     paths.KeystoreFile);
             }
 
@@ -88,8 +89,13 @@ namespace FabstirHost.Core.Config
             return HostKeyStore.Exists(paths) ? HostKeyStore.ReadAddress(paths) : null;
         }
 
-        /// <summary>The keystore password: parameter, password file, environment variable, then a prompt.</summary>
-        public static SecureString ResolvePassword(KeyRequest request, string purpose, IOperationLog? log = null)
+        /// <summary>
+        /// The keystore password: parameter, password file, environment variable, then a prompt.
+        /// </summary>
+        public static SecureString ResolvePassword(
+            KeyRequest request,
+            string purpose,
+            IOperationLog? log = null)
         {
             log ??= NullOperationLog.Instance;
             if (request.KeystorePassword != null)

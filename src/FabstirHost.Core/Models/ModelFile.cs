@@ -13,7 +13,9 @@ namespace FabstirHost.Core.Models
 
         private static readonly byte[] GgufMagic = { (byte)'G', (byte)'G', (byte)'U', (byte)'F' };
 
-        /// <summary>Throws ModelFileNotFound or ModelFileNotGguf unless the file exists and starts with "GGUF".</summary>
+        /// <summary>
+        /// Throws ModelFileNotFound or ModelFileNotGguf unless the file exists and starts with "GGUF".
+        /// </summary>
         public static void EnsureGguf(string path)
         {
             byte[] head = new byte[GgufMagic.Length];
@@ -41,8 +43,8 @@ namespace FabstirHost.Core.Models
                 throw new FabstirException(
                     "ModelFileNotGguf",
                     FabstirErrorCategory.InvalidData,
-                    $"The model file '{path}' is not a GGUF model: it does not start with the bytes 'GGUF'. " +
-                    "It may be incomplete, or another format; the node loads only GGUF files.",
+                    $"The model file '{path}' is not a GGUF model: it does not start with the bytes " +
+                    "'GGUF'. It may be incomplete, or another format; the node loads only GGUF files.",
                     path);
             }
         }

@@ -50,8 +50,9 @@ namespace FabstirHost.Commands
                 throw new FabstirException(
                     KeyResolver.KeyNotFoundErrorId,
                     FabstirErrorCategory.ObjectNotFound,
-                    $"No address to read: give -Address, or a host key (-PrivateKey, {KeyResolver.FabstirKeyVariable}, " +
-                    $"{KeyResolver.NodeKeyVariable}, or a keystore at '{Paths.KeystoreFile}').",
+                    "No address to read: give -Address, or a host key (-PrivateKey, " +
+                    $"{KeyResolver.FabstirKeyVariable}, {KeyResolver.NodeKeyVariable}, or a keystore at " +
+                    $"'{Paths.KeystoreFile}').",
                     Paths.KeystoreFile);
         }
     }

@@ -59,8 +59,9 @@ namespace FabstirHost.Tests.Chain
         {
             Assert.Null(RevertDecoder.DecodeReason(data));
             Assert.Equal(
-                "NodeRegistry.setModelTokenPricing reverted without a reason: the deployed contract has no function " +
-                "setModelTokenPricing (wrong contract address or an implementation of another generation).",
+                "NodeRegistry.setModelTokenPricing reverted without a reason: the deployed contract has " +
+                "no function setModelTokenPricing (wrong contract address or an implementation of " +
+                "another generation).",
                 RevertDecoder.Describe("NodeRegistry", "setModelTokenPricing", data));
         }
 

@@ -13,7 +13,9 @@ using Xunit.Abstractions;
 
 namespace FabstirHost.Tests.Chain
 {
-    /// <summary>Sending transactions to the test doubles on anvil: success, each kind of revert, fees, receipts.</summary>
+    /// <summary>
+    /// Sending transactions to the test doubles on anvil: success, each kind of revert, fees, receipts.
+    /// </summary>
     public sealed class TransactionTests : IClassFixture<LocalChain>
     {
         private static readonly BigInteger Stake = BigInteger.Parse("1000000000000000000000");

@@ -9,7 +9,9 @@ namespace FabstirHost.Core.Chain.Contracts
 {
     // ---- Phase 18: one price per model and token (address 0 = native) ----
 
-    /// <summary>The public mapping only phase 18 has; its selector 0x80130471 is the generation probe.</summary>
+    /// <summary>
+    /// The public mapping only phase 18 has; its selector 0x80130471 is the generation probe.
+    /// </summary>
     [Function("modelTokenPricing", "uint256")]
     internal sealed class ModelTokenPricingFunction : FunctionMessage
     {
