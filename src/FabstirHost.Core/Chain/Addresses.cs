@@ -11,11 +11,13 @@ namespace FabstirHost.Core.Chain
         /// </summary>
         public const string Zero = "0x0000000000000000000000000000000000000000";
 
-        private static readonly Regex Pattern = new Regex("^0x[0-9a-fA-F]{40}$", RegexOptions.CultureInvariant);
+        private static readonly Regex Pattern =
+            new Regex("^0x[0-9a-fA-F]{40}$", RegexOptions.CultureInvariant);
 
         public static bool IsZero(string? address)
         {
-            return string.IsNullOrEmpty(address) || string.Equals(address, Zero, System.StringComparison.OrdinalIgnoreCase);
+            return string.IsNullOrEmpty(address) ||
+                string.Equals(address, Zero, System.StringComparison.OrdinalIgnoreCase);
         }
 
         /// <summary>The checksummed address, or InvalidAddress naming what it was for.</summary>

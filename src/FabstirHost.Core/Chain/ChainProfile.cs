@@ -68,7 +68,8 @@ namespace FabstirHost.Core.Chain
                     return "(invalid RPC URL)";
                 }
 
-                string origin = uri.GetLeftPart(UriPartial.Authority).Replace(uri.UserInfo + "@", string.Empty);
+                string origin = uri.GetLeftPart(UriPartial.Authority)
+                    .Replace(uri.UserInfo + "@", string.Empty);
                 bool hasMore = uri.AbsolutePath.Length > 1 || uri.Query.Length > 0;
                 return hasMore ? origin + "/…" : origin;
             }

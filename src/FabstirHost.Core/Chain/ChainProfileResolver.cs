@@ -30,7 +30,8 @@ namespace FabstirHost.Core.Chain
     {
         public const string ChainIdVariable = "FABSTIR_CHAIN_ID";
 
-        private static readonly Regex AddressPattern = new Regex("^0x[0-9a-fA-F]{40}$", RegexOptions.CultureInvariant);
+        private static readonly Regex AddressPattern =
+            new Regex("^0x[0-9a-fA-F]{40}$", RegexOptions.CultureInvariant);
 
         public static ChainProfile Resolve(
             ChainProfileOverrides? overrides,
@@ -59,7 +60,8 @@ namespace FabstirHost.Core.Chain
             {
                 overrides.Contracts.TryGetValue(setting, out string? given);
                 contractConfiguration.TryGetValue(setting, out string? saved);
-                return ValidAddress(setting, Pick(setting, given, environment, saved, fallback, log, ref changed));
+                string value = Pick(setting, given, environment, saved, fallback, log, ref changed);
+                return ValidAddress(setting, value);
             }
 
             return new ChainProfile(
@@ -107,12 +109,14 @@ namespace FabstirHost.Core.Chain
 
             if (environment[ChainIdVariable] is string text && text.Length > 0)
             {
-                if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long fromEnvironment))
+                if (!long.TryParse(
+                    text, NumberStyles.None, CultureInfo.InvariantCulture, out long fromEnvironment))
                 {
                     throw new FabstirException(
                         "InvalidChainId",
                         FabstirErrorCategory.InvalidArgument,
-                        $"{ChainIdVariable}='{text}' is not a chain id: expected a positive whole number such as 84532.",
+                        $"{ChainIdVariable}='{text}' is not a chain id: expected a positive whole number " +
+                        "such as 84532.",
                         text);
                 }
 
@@ -137,7 +141,8 @@ namespace FabstirHost.Core.Chain
                 throw new FabstirException(
                     "InvalidChainId",
                     FabstirErrorCategory.InvalidArgument,
-                    $"The chain id {chainId} from {source} is not valid: expected a positive number such as 84532.",
+                    $"The chain id {chainId} from {source} is not valid: expected a positive number " +
+                    "such as 84532.",
                     chainId);
             }
 
@@ -177,7 +182,8 @@ namespace FabstirHost.Core.Chain
             if (!string.Equals(value, fallback, StringComparison.OrdinalIgnoreCase))
             {
                 changed = true;
-                log.Verbose($"{setting.DisplayName} {(setting.IsAddress ? value : "overridden")} from {source}.");
+                string shown = setting.IsAddress ? value : "overridden";
+                log.Verbose($"{setting.DisplayName} {shown} from {source}.");
             }
 
             return value;
@@ -197,7 +203,8 @@ namespace FabstirHost.Core.Chain
                 ChainSetting setting = ChainSetting.FindContract(entry.Key) ?? throw new FabstirException(
                     "InvalidChainConfiguration",
                     FabstirErrorCategory.InvalidData,
-                    $"config.json names an unknown contract '{entry.Key}' under chain.contracts. Known names: " +
+                    $"config.json names an unknown contract '{entry.Key}' under chain.contracts. " +
+                    "Known names: " +
                     string.Join(", ", ChainSetting.Contracts.Select(c => c.ConfigKey)) + ".",
                     entry.Key);
                 result[setting] = entry.Value;

@@ -35,9 +35,11 @@ namespace FabstirHost.Core.Chain
         public static ChainSetting ProofSystem { get; } =
             new ChainSetting("ProofSystem", "CONTRACT_PROOF_SYSTEM", "proofSystem", true);
 
-        public static ChainSetting FabToken { get; } = new ChainSetting("FAB token", "FAB_TOKEN", "fabToken", true);
+        public static ChainSetting FabToken { get; } =
+            new ChainSetting("FAB token", "FAB_TOKEN", "fabToken", true);
 
-        public static ChainSetting UsdcToken { get; } = new ChainSetting("USDC token", "USDC_TOKEN", "usdcToken", true);
+        public static ChainSetting UsdcToken { get; } =
+            new ChainSetting("USDC token", "USDC_TOKEN", "usdcToken", true);
 
         /// <summary>The contract addresses, in the order they are reported.</summary>
         public static IReadOnlyList<ChainSetting> Contracts { get; } = new[]

@@ -42,7 +42,15 @@ namespace FabstirHost.Core.Chain
             BigInteger limit = options.GasLimit ?? WithMargin(estimate, options.GasMargin);
             var (maxFee, tip) = await SuggestFeesAsync(cancellationToken).ConfigureAwait(false);
             return new FabstirTransactionPlan(
-                contract, FunctionName<TFunction>(), from, address, estimate, limit, maxFee, tip, options.Value);
+                contract,
+                FunctionName<TFunction>(),
+                from,
+                address,
+                estimate,
+                limit,
+                maxFee,
+                tip,
+                options.Value);
         }
 
         /// <summary>
@@ -186,7 +194,8 @@ namespace FabstirHost.Core.Chain
                 throw new FabstirException(
                     ChainErrors.TransactionRejected,
                     FabstirErrorCategory.InvalidOperation,
-                    $"The RPC rejected the {plan.Contract}.{plan.Function} transaction: {ex.InnerException?.Message}",
+                    $"The RPC rejected the {plan.Contract}.{plan.Function} transaction: " +
+                    ex.InnerException?.Message,
                     Profile.DisplayRpcUrl,
                     ex);
             }
@@ -197,7 +206,10 @@ namespace FabstirHost.Core.Chain
         /// off to two seconds (a public chain mines every few), until the deadline.
         /// </summary>
         private async Task<TransactionReceipt> WaitForReceiptAsync(
-            string hash, FabstirTransactionPlan plan, TransactionOptions options, CancellationToken cancellationToken)
+            string hash,
+            FabstirTransactionPlan plan,
+            TransactionOptions options,
+            CancellationToken cancellationToken)
         {
             DateTime deadline = DateTime.UtcNow + options.ReceiptTimeout;
             int delay = FirstReceiptPollMilliseconds;
@@ -270,17 +282,19 @@ namespace FabstirHost.Core.Chain
             where TFunction : FunctionMessage, new()
         {
             string before = new HexBigInteger(receipt.BlockNumber.Value - 1).HexValue;
-            string where = $"Transaction {receipt.TransactionHash} was mined in block {receipt.BlockNumber.Value}";
+            string where =
+                $"Transaction {receipt.TransactionHash} was mined in block {receipt.BlockNumber.Value}";
             try
             {
-                await CallRawAsync(contract, address, function, cancellationToken, before).ConfigureAwait(false);
+                await CallRawAsync(contract, address, function, cancellationToken, before)
+                    .ConfigureAwait(false);
             }
             catch (ContractRevertedException reverted)
             {
-                return new ContractRevertedException(contract, reverted.Function, address, reverted.RevertData)
-                {
-                    RecommendedAction = where + " and reverted; its gas was spent.",
-                };
+                var explained = new ContractRevertedException(
+                    contract, reverted.Function, address, reverted.RevertData);
+                explained.RecommendedAction = where + " and reverted; its gas was spent.";
+                return explained;
             }
 
             return new FabstirException(

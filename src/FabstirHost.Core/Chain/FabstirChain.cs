@@ -148,7 +148,8 @@ namespace FabstirHost.Core.Chain
             }
             catch (RpcResponseException ex) when (IsRevert(ex.RpcError))
             {
-                throw new ContractRevertedException(contract, FunctionName<TFunction>(), address, RevertData(ex.RpcError));
+                throw new ContractRevertedException(
+                    contract, FunctionName<TFunction>(), address, RevertData(ex.RpcError));
             }
         }
 
@@ -183,7 +184,8 @@ namespace FabstirHost.Core.Chain
                 throw new FabstirException(
                     ChainErrors.RpcError,
                     FabstirErrorCategory.ProtocolError,
-                    $"The RPC at {Profile.DisplayRpcUrl} refused {method}: {ex.RpcError?.Message} (code {ex.RpcError?.Code}).",
+                    $"The RPC at {Profile.DisplayRpcUrl} refused {method}: {ex.RpcError?.Message} " +
+                    $"(code {ex.RpcError?.Code}).",
                     Profile.DisplayRpcUrl,
                     ex);
             }
@@ -252,7 +254,8 @@ namespace FabstirHost.Core.Chain
                 return await task.ConfigureAwait(false);
             }
 
-            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var cancelled =
+                new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             using (cancellationToken.Register(() => cancelled.TrySetResult(true)))
             {
                 if (await Task.WhenAny(task, cancelled.Task).ConfigureAwait(false) != task)
@@ -268,7 +271,8 @@ namespace FabstirHost.Core.Chain
 
         internal static string FormatGwei(BigInteger wei)
         {
-            return TokenAmount.ToDecimal(wei, 9).ToString("0.#########", CultureInfo.InvariantCulture) + " gwei";
+            decimal gwei = TokenAmount.ToDecimal(wei, 9);
+            return gwei.ToString("0.#########", CultureInfo.InvariantCulture) + " gwei";
         }
     }
 }

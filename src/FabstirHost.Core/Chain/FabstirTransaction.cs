@@ -109,7 +109,8 @@ namespace FabstirHost.Core.Chain
 
         public decimal MaxCostEth { get; }
 
-        public override string ToString() => $"{Contract}.{Function} (gas {GasEstimate}, at most {MaxCostEth} ETH)";
+        public override string ToString() =>
+            $"{Contract}.{Function} (gas {GasEstimate}, at most {MaxCostEth} ETH)";
     }
 
     /// <summary>How a transaction is sent and awaited.</summary>

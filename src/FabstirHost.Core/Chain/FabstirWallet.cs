@@ -53,15 +53,21 @@ namespace FabstirHost.Core.Chain
         {
             address = Addresses.Validate(address, "The wallet address");
             BigInteger eth = await chain.GetEthBalanceAsync(address, cancellationToken).ConfigureAwait(false);
-            BigInteger fab = await TokenBalanceAsync(chain, "FAB token", chain.Profile.FabToken, address, cancellationToken)
+            BigInteger fab = await TokenBalanceAsync(
+                    chain, "FAB token", chain.Profile.FabToken, address, cancellationToken)
                 .ConfigureAwait(false);
-            BigInteger usdc = await TokenBalanceAsync(chain, "USDC token", chain.Profile.UsdcToken, address, cancellationToken)
+            BigInteger usdc = await TokenBalanceAsync(
+                    chain, "USDC token", chain.Profile.UsdcToken, address, cancellationToken)
                 .ConfigureAwait(false);
             return new FabstirWallet(address, chain.Profile.ChainId, eth, fab, usdc);
         }
 
         internal static async Task<BigInteger> TokenBalanceAsync(
-            FabstirChain chain, string contract, string token, string owner, CancellationToken cancellationToken)
+            FabstirChain chain,
+            string contract,
+            string token,
+            string owner,
+            CancellationToken cancellationToken)
         {
             var output = await chain.CallAsync<BalanceOfFunction, UintOutput>(
                 contract, token, new BalanceOfFunction { Account = owner }, cancellationToken)

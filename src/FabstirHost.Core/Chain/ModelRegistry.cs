@@ -66,7 +66,10 @@ namespace FabstirHost.Core.Chain
         public async Task<bool> IsApprovedAsync(ModelSpec model, CancellationToken cancellationToken)
         {
             var output = await _chain.CallAsync<IsModelApprovedFunction, BoolOutput>(
-                ContractName, Address, new IsModelApprovedFunction { ModelId = model.IdBytes }, cancellationToken)
+                ContractName,
+                Address,
+                new IsModelApprovedFunction { ModelId = model.IdBytes },
+                cancellationToken)
                 .ConfigureAwait(false);
             return output.Value;
         }
@@ -85,8 +88,13 @@ namespace FabstirHost.Core.Chain
             }
 
             return new FabstirModel(
-                id.ToHex(true), model.HuggingfaceRepo, model.FileName, model.Sha256Hash.ToHex(true), model.Active,
-                (int)model.ApprovalTier, (long)model.Timestamp);
+                id.ToHex(true),
+                model.HuggingfaceRepo,
+                model.FileName,
+                model.Sha256Hash.ToHex(true),
+                model.Active,
+                (int)model.ApprovalTier,
+                (long)model.Timestamp);
         }
 
         public async Task<IReadOnlyList<FabstirModel>> GetAllModelsAsync(CancellationToken cancellationToken)

@@ -96,7 +96,8 @@ namespace FabstirHost.Core.Chain
             CancellationToken cancellationToken)
             where TFunction : Nethereum.Contracts.FunctionMessage, new()
         {
-            var output = await _chain.CallAsync<TFunction, UintOutput>(ContractName, Address, function, cancellationToken)
+            var output = await _chain.CallAsync<TFunction, UintOutput>(
+                    ContractName, Address, function, cancellationToken)
                 .ConfigureAwait(false);
             return output.Value;
         }

@@ -44,7 +44,8 @@ namespace FabstirHost.Core.Chain
         public static BigInteger ToRaw(decimal perMillionTokens, PriceUnit unit, BigInteger? precision = null)
         {
             BigInteger scale = precision ?? DefaultPrecision;
-            string what = $"The price {perMillionTokens.ToString(CultureInfo.InvariantCulture)} {Label(unit)}";
+            string shown = perMillionTokens.ToString(CultureInfo.InvariantCulture);
+            string what = $"The price {shown} {Label(unit)}";
             if (perMillionTokens < 0)
             {
                 throw new FabstirException(
@@ -54,7 +55,8 @@ namespace FabstirHost.Core.Chain
                     perMillionTokens);
             }
 
-            BigInteger basePerMillion = TokenAmount.Scale(perMillionTokens, Decimals(unit), what, ChainErrors.PriceNotRepresentable);
+            BigInteger basePerMillion = TokenAmount.Scale(
+                perMillionTokens, Decimals(unit), what, ChainErrors.PriceNotRepresentable);
             BigInteger raw = BigInteger.DivRem(basePerMillion * scale, Million, out BigInteger remainder);
             if (!remainder.IsZero)
             {
@@ -144,8 +146,11 @@ namespace FabstirHost.Core.Chain
                 return;
             }
 
-            PriceUnit unit = kind == PriceKind.Native ? PriceUnit.GweiPerMillionTokens : PriceUnit.UsdcPerMillionTokens;
-            string Human(BigInteger value) => $"{PriceUnits.FromRaw(value, unit, Precision)} {PriceUnits.Label(unit)}";
+            PriceUnit unit = kind == PriceKind.Native
+                ? PriceUnit.GweiPerMillionTokens
+                : PriceUnit.UsdcPerMillionTokens;
+            string Human(BigInteger value) =>
+                $"{PriceUnits.FromRaw(value, unit, Precision)} {PriceUnits.Label(unit)}";
             throw new FabstirException(
                 ChainErrors.PriceOutOfRange,
                 FabstirErrorCategory.InvalidArgument,

@@ -102,8 +102,9 @@ namespace FabstirHost.Core.Chain
             string? reason = DecodeReason(revertData);
             if (reason == null)
             {
-                return $"{contract}.{function} reverted without a reason: the deployed contract has no function " +
-                    $"{function} (wrong contract address or an implementation of another generation).";
+                return $"{contract}.{function} reverted without a reason: the deployed contract has " +
+                    $"no function {function} (wrong contract address or an implementation of another " +
+                    "generation).";
             }
 
             return $"{contract}.{function} reverted: {reason}";
@@ -123,7 +124,8 @@ namespace FabstirHost.Core.Chain
 
                 return Encoding.UTF8.GetString(body.Substring(start, length * 2).HexToByteArray());
             }
-            catch (Exception ex) when (ex is OverflowException || ex is FormatException || ex is ArgumentException)
+            catch (Exception ex) when (
+                ex is OverflowException || ex is FormatException || ex is ArgumentException)
             {
                 return null;
             }
@@ -162,7 +164,8 @@ namespace FabstirHost.Core.Chain
 
         private static BigInteger Word(string body, int index)
         {
-            return BigInteger.Parse("0" + body.Substring(index * 64, 64), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            string word = "0" + body.Substring(index * 64, 64);
+            return BigInteger.Parse(word, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
         }
     }
 

@@ -25,7 +25,9 @@ namespace FabstirHost.Core.Config
         public static FabstirKeystore Read(FabstirPaths paths)
         {
             return new FabstirKeystore(
-                HostKeyStore.ReadAddress(paths), paths.KeystoreFile, System.IO.File.GetLastWriteTimeUtc(paths.KeystoreFile));
+                HostKeyStore.ReadAddress(paths),
+                paths.KeystoreFile,
+                System.IO.File.GetLastWriteTimeUtc(paths.KeystoreFile));
         }
     }
 }

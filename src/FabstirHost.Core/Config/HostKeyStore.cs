@@ -8,6 +8,7 @@ using Nethereum.KeyStore;
 using Nethereum.KeyStore.Crypto;
 using Nethereum.KeyStore.Model;
 using Nethereum.Signer;
+using Nethereum.Util;
 using Newtonsoft.Json.Linq;
 
 namespace FabstirHost.Core.Config
@@ -23,10 +24,12 @@ namespace FabstirHost.Core.Config
         public const string PasswordIncorrectErrorId = "KeystorePasswordIncorrect";
         public const string InvalidKeyErrorId = "InvalidPrivateKey";
 
-        private static readonly Regex KeyPattern = new Regex("^0x[0-9a-fA-F]{64}$", RegexOptions.CultureInvariant);
+        private static readonly Regex KeyPattern =
+            new Regex("^0x[0-9a-fA-F]{64}$", RegexOptions.CultureInvariant);
 
         /// <summary>The scrypt cost: geth's standard parameters (N = 2^18, r = 8, p = 1).</summary>
-        internal static ScryptParams StandardScrypt => new ScryptParams { N = 262144, R = 8, P = 1, Dklen = 32 };
+        internal static ScryptParams StandardScrypt =>
+            new ScryptParams { N = 262144, R = 8, P = 1, Dklen = 32 };
 
         public static bool Exists(FabstirPaths paths) => File.Exists(paths.KeystoreFile);
 
@@ -79,7 +82,8 @@ namespace FabstirHost.Core.Config
                 throw new FabstirException(
                     "KeystorePasswordEmpty",
                     FabstirErrorCategory.InvalidArgument,
-                    "The keystore password is empty: an empty password would leave the key effectively unprotected.",
+                    "The keystore password is empty: an empty password would leave the key effectively " +
+                    "unprotected.",
                     null);
             }
         }
@@ -130,7 +134,7 @@ namespace FabstirHost.Core.Config
                     throw new FormatException("The keystore has no address field.");
                 }
 
-                return Nethereum.Util.AddressUtil.Current.ConvertToChecksumAddress(address!.EnsureHexPrefix());
+                return AddressUtil.Current.ConvertToChecksumAddress(address!.EnsureHexPrefix());
             }
             catch (Exception ex) when (ex is Newtonsoft.Json.JsonException || ex is FormatException)
             {
@@ -158,12 +162,14 @@ namespace FabstirHost.Core.Config
             {
                 return new HostKey(new EthECKey(text), source);
             }
-            catch (Exception ex) when (ex is ArgumentException || ex is FormatException || ex is InvalidOperationException)
+            catch (Exception ex) when (
+                ex is ArgumentException || ex is FormatException || ex is InvalidOperationException)
             {
                 throw new FabstirException(
                     InvalidKeyErrorId,
                     FabstirErrorCategory.InvalidArgument,
-                    $"The private key from {Describe(source)} is not a valid secp256k1 key (zero or out of range).",
+                    $"The private key from {Describe(source)} is not a valid secp256k1 key " +
+                    "(zero or out of range).",
                     Describe(source));
             }
         }

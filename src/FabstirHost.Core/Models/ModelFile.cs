@@ -32,7 +32,8 @@ namespace FabstirHost.Core.Models
                 throw new FabstirException(
                     "ModelFileNotFound",
                     FabstirErrorCategory.ObjectNotFound,
-                    $"The model file '{path}' does not exist. Download the model, or give the path of its .gguf file.",
+                    $"The model file '{path}' does not exist. Download the model, or give the path of " +
+                    "its .gguf file.",
                     path,
                     ex);
             }
@@ -59,14 +60,16 @@ namespace FabstirHost.Core.Models
             log ??= NullOperationLog.Instance;
             var activity = $"Hashing {Path.GetFileName(path)}";
             using (var sha = SHA256.Create())
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true))
+            using (var stream = new FileStream(
+                path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true))
             {
                 long length = stream.Length;
                 long done = 0;
                 int lastPercent = -1;
                 byte[] buffer = new byte[BufferSize];
                 int read;
-                while ((read = await stream.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false)) > 0)
+                while ((read = await stream.ReadAsync(buffer, 0, buffer.Length, cancellationToken)
+                    .ConfigureAwait(false)) > 0)
                 {
                     sha.TransformBlock(buffer, 0, read, null, 0);
                     done += read;
@@ -74,7 +77,8 @@ namespace FabstirHost.Core.Models
                     if (percent != lastPercent)
                     {
                         lastPercent = percent;
-                        log.Progress(new OperationProgress(activity, $"{done / (1 << 20)} of {length / (1 << 20)} MiB", percent));
+                        string status = $"{done / (1 << 20)} of {length / (1 << 20)} MiB";
+                        log.Progress(new OperationProgress(activity, status, percent));
                     }
                 }
 

@@ -37,7 +37,8 @@ namespace FabstirHost.Core.Models
         internal byte[] IdBytes { get; }
 
         /// <summary>
-        /// Parses <c>repo:file</c>, e.g. <c>TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF:tinyllama-1b.Q4_K_M.gguf</c>.
+        /// Parses <c>repo:file</c>, e.g.
+        /// <c>TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF:tinyllama-1b.Q4_K_M.gguf</c>.
         /// Repositories contain '/', never ':'; so the text must hold exactly one ':'.
         /// </summary>
         public static ModelSpec Parse(string text)
@@ -62,7 +63,8 @@ namespace FabstirHost.Core.Models
             string fileName = text.Substring(colon + 1);
             if (repository.Length == 0 || fileName.Length == 0)
             {
-                throw Invalid(text, repository.Length == 0 ? "the repository is empty" : "the file name is empty");
+                string why = repository.Length == 0 ? "the repository is empty" : "the file name is empty";
+                throw Invalid(text, why);
             }
 
             return new ModelSpec(repository, fileName);

@@ -11,7 +11,7 @@ namespace FabstirHost.Commands
     /// <para type="description">Takes the key from -PrivateKey (a SecureString, e.g. from Read-Host -AsSecureString) or, with -FromEnvironment, from FABSTIR_HOST_PRIVATE_KEY, then HOST_PRIVATE_KEY. The key must be 0x followed by 64 hexadecimal digits. It is encrypted with scrypt into keystore.json in the home folder, readable by the owner only; after that the environment variable can be removed. An existing keystore is replaced only with -Force.</para>
     /// </summary>
     /// <example>
-    /// <code>Import-FabstirWallet -PrivateKey (Read-Host -AsSecureString 'Key') -KeystorePasswordFile ./password.txt</code>
+    /// <code>Import-FabstirWallet -PrivateKey (Read-Host -AsSecureString) -KeystorePasswordFile ./pw.txt</code>
     /// </example>
     [Cmdlet(
         VerbsData.Import,

@@ -10,7 +10,11 @@ namespace FabstirHost.Commands
     /// <example>
     /// <code>New-FabstirWallet -KeystorePasswordFile ~/.fabstir-password | Get-FabstirWallet</code>
     /// </example>
-    [Cmdlet(VerbsCommon.New, "FabstirWallet", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(
+        VerbsCommon.New,
+        "FabstirWallet",
+        SupportsShouldProcess = true,
+        ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(FabstirKeystore))]
     public sealed class NewFabstirWalletCommand : FabstirKeystoreWriterCmdlet
     {

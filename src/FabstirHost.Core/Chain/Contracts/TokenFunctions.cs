@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Numerics;
 using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.Contracts;
@@ -89,21 +90,20 @@ namespace FabstirHost.Core.Chain.Contracts
     internal sealed class Bytes32ArrayOutput : IFunctionOutputDTO
     {
         [Parameter("bytes32[]", "", 1)]
-        public System.Collections.Generic.List<byte[]> Values { get; set; } = new System.Collections.Generic.List<byte[]>();
+        public List<byte[]> Values { get; set; } = new List<byte[]>();
     }
 
     [FunctionOutput]
     internal sealed class AddressArrayOutput : IFunctionOutputDTO
     {
         [Parameter("address[]", "", 1)]
-        public System.Collections.Generic.List<string> Values { get; set; } = new System.Collections.Generic.List<string>();
+        public List<string> Values { get; set; } = new List<string>();
     }
 
     [FunctionOutput]
     internal sealed class UintArrayOutput : IFunctionOutputDTO
     {
         [Parameter("uint256[]", "", 1)]
-        public System.Collections.Generic.List<BigInteger> Values { get; set; } =
-            new System.Collections.Generic.List<BigInteger>();
+        public List<BigInteger> Values { get; set; } = new List<BigInteger>();
     }
 }
