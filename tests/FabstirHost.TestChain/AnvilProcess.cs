@@ -79,12 +79,14 @@ namespace FabstirHost.TestChain
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            foreach (string argument in new[] { "--chain-id", ChainId.ToString(), "--port", port.ToString(), "--silent" })
-            {
-                start.ArgumentList.Add(argument);
-            }
+            start.ArgumentList.Add("--chain-id");
+            start.ArgumentList.Add(ChainId.ToString());
+            start.ArgumentList.Add("--port");
+            start.ArgumentList.Add(port.ToString());
+            start.ArgumentList.Add("--silent");
 
-            var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{anvilPath}'.");
+            var process = Process.Start(start) ??
+                throw new InvalidOperationException($"Could not start '{anvilPath}'.");
             process.OutputDataReceived += (_, _) => { };
             process.ErrorDataReceived += (_, _) => { };
             process.BeginOutputReadLine();
@@ -102,7 +104,8 @@ namespace FabstirHost.TestChain
             {
                 if (_process.HasExited)
                 {
-                    throw new InvalidOperationException($"anvil exited with code {_process.ExitCode} before answering.");
+                    throw new InvalidOperationException(
+                        $"anvil exited with code {_process.ExitCode} before answering.");
                 }
 
                 try
@@ -120,7 +123,8 @@ namespace FabstirHost.TestChain
 
                 if (DateTime.UtcNow > deadline)
                 {
-                    throw new TimeoutException($"anvil did not answer at {RpcUrl} within {timeout.TotalSeconds} s.");
+                    throw new TimeoutException(
+                        $"anvil did not answer at {RpcUrl} within {timeout.TotalSeconds} s.");
                 }
 
                 await Task.Delay(delay, cancellationToken);

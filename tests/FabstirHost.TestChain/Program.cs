@@ -19,7 +19,7 @@ for (int i = 0; i + 1 < args.Length; i += 2)
 
 if (rpcUrl == null || contracts == null)
 {
-    Console.Error.WriteLine("Usage: fabstir-test-chain --rpc-url <url> --contracts <compiled contracts folder>");
+    Console.Error.WriteLine("Usage: fabstir-test-chain --rpc-url <url> --contracts <compiled contracts dir>");
     return 2;
 }
 

@@ -35,7 +35,8 @@ namespace FabstirHost.TestChain
         public static readonly (string Repo, string File) UnknownSeedModel =
             ("Nobody/Never-Registered-GGUF", "never.gguf");
 
-        public static readonly BigInteger HostFabGrant = BigInteger.Parse("5000000000000000000000"); // 5000 FAB
+        /// <summary>5000 FAB: enough for the 1000 FAB stake and later additions.</summary>
+        public static readonly BigInteger HostFabGrant = BigInteger.Parse("5000000000000000000000");
 
         private static readonly HexBigInteger DeployGas = new(6_000_000);
         private static readonly HexBigInteger CallGas = new(1_000_000);
@@ -69,7 +70,8 @@ namespace FabstirHost.TestChain
             info.FabToken = await DeployAsync("TestTokens", "TestFabToken");
             info.UsdcToken = await DeployAsync("TestTokens", "TestUsdcToken");
             info.ModelRegistry = await DeployAsync("TestModelRegistry", "TestModelRegistry");
-            info.NodeRegistry = await DeployNodeRegistryAsync(RegistryGeneration.Phase18, info.FabToken, info.ModelRegistry);
+            info.NodeRegistry =
+                await DeployNodeRegistryAsync(RegistryGeneration.Phase18, info.FabToken, info.ModelRegistry);
             info.LegacyNodeRegistry =
                 await DeployNodeRegistryAsync(RegistryGeneration.Legacy, info.FabToken, info.ModelRegistry);
             info.HostEarnings = await DeployAsync("TestHostEarnings", "TestHostEarnings");
@@ -87,13 +89,21 @@ namespace FabstirHost.TestChain
             await SendAsync("TestModelRegistry", info.ModelRegistry, "addTrustedModel",
                 retired.Repo, retired.File, FromHex(SeedHash(retired.Repo, retired.File)));
             await SendAsync(
-                "TestModelRegistry", info.ModelRegistry, "deactivateModel", ModelId(retired.Repo, retired.File));
+                "TestModelRegistry",
+                info.ModelRegistry,
+                "deactivateModel",
+                ModelId(retired.Repo, retired.File));
             info.DeactivatedModel = $"{retired.Repo}:{retired.File}";
             info.UnknownModel = $"{UnknownSeedModel.Repo}:{UnknownSeedModel.File}";
 
             await SendAsync(
-                "TestHostEarnings", info.HostEarnings, "setAuthorizedCaller", DevAccounts.DeployerAddress, true);
-            await SendAsync("TestTokens/TestErc20", info.FabToken, "mint", DevAccounts.HostAddress, HostFabGrant);
+                "TestHostEarnings",
+                info.HostEarnings,
+                "setAuthorizedCaller",
+                DevAccounts.DeployerAddress,
+                true);
+            await SendAsync(
+                "TestTokens/TestErc20", info.FabToken, "mint", DevAccounts.HostAddress, HostFabGrant);
             return info;
         }
 
@@ -102,7 +112,9 @@ namespace FabstirHost.TestChain
             string fabToken,
             string modelRegistry)
         {
-            string name = generation == RegistryGeneration.Legacy ? "TestNodeRegistryLegacy" : "TestNodeRegistryPhase18";
+            string name = generation == RegistryGeneration.Legacy
+                ? "TestNodeRegistryLegacy"
+                : "TestNodeRegistryPhase18";
             return DeployAsync(name, name, fabToken, modelRegistry);
         }
 
@@ -167,7 +179,8 @@ namespace FabstirHost.TestChain
         /// </summary>
         public static string SeedHash(string repo, string file)
         {
-            return "0x" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("seed:" + repo + "/" + file))).ToLowerInvariant();
+            byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes("seed:" + repo + "/" + file));
+            return "0x" + Convert.ToHexString(hash).ToLowerInvariant();
         }
 
         private static byte[] FromHex(string hex) => Convert.FromHexString(hex[2..]);
@@ -182,7 +195,8 @@ namespace FabstirHost.TestChain
         {
             if (receipt.Status?.Value != BigInteger.One)
             {
-                throw new InvalidOperationException($"Seeding step '{what}' failed in transaction {receipt.TransactionHash}.");
+                throw new InvalidOperationException(
+                    $"Seeding step '{what}' failed in transaction {receipt.TransactionHash}.");
             }
         }
     }

@@ -99,9 +99,13 @@ namespace FabstirHost.Tests.Chain
         [Fact]
         public void AnUnknownContractInConfigurationIsReported()
         {
-            var configuration = new ChainSettings { Contracts = new Dictionary<string, string> { ["nodeRegistery"] = AddressA } };
+            var configuration = new ChainSettings
+            {
+                Contracts = new Dictionary<string, string> { ["nodeRegistery"] = AddressA },
+            };
 
-            var ex = Assert.Throws<FabstirException>(() => ChainProfileResolver.Resolve(null, configuration, new Hashtable()));
+            var ex = Assert.Throws<FabstirException>(
+                () => ChainProfileResolver.Resolve(null, configuration, new Hashtable()));
 
             Assert.Equal("InvalidChainConfiguration", ex.ErrorId);
             Assert.Contains("nodeRegistery", ex.Message);
@@ -119,12 +123,13 @@ namespace FabstirHost.Tests.Chain
         }
 
         [Theory]
-        [InlineData("https://base-sepolia.g.alchemy.com/v2/SECRETKEY", "https://base-sepolia.g.alchemy.com/…")]
+        [InlineData("https://base.example.com/v2/SECRETKEY", "https://base.example.com/…")]
         [InlineData("https://user:pass@rpc.example:8545/?key=SECRET", "https://rpc.example:8545/…")]
         [InlineData("http://127.0.0.1:8545", "http://127.0.0.1:8545")]
         public void MessagesShowTheRpcWithoutPathOrQuery(string url, string shown)
         {
-            var profile = ChainProfileResolver.Resolve(new ChainProfileOverrides { RpcUrl = url }, null, new Hashtable());
+            var profile = ChainProfileResolver.Resolve(
+                new ChainProfileOverrides { RpcUrl = url }, null, new Hashtable());
 
             Assert.Equal(shown, profile.DisplayRpcUrl);
             Assert.DoesNotContain("SECRET", profile.ToString());
@@ -133,7 +138,11 @@ namespace FabstirHost.Tests.Chain
         [Fact]
         public void NodeEnvironmentCarriesEveryAddressUnderTheNodesNames()
         {
-            var environment = new Hashtable { ["CONTRACT_JOB_MARKETPLACE"] = AddressA, ["RPC_URL"] = "http://127.0.0.1:9" };
+            var environment = new Hashtable
+            {
+                ["CONTRACT_JOB_MARKETPLACE"] = AddressA,
+                ["RPC_URL"] = "http://127.0.0.1:9",
+            };
             var profile = ChainProfileResolver.Resolve(null, null, environment);
 
             var forNode = profile.ToNodeEnvironment();
@@ -152,9 +161,11 @@ namespace FabstirHost.Tests.Chain
         [Fact]
         public void ResolvedProfileRoundTripsThroughTheNodeEnvironment()
         {
-            var first = ChainProfileResolver.Resolve(null, null, new Hashtable { ["CONTRACT_PROOF_SYSTEM"] = AddressB });
+            var first = ChainProfileResolver.Resolve(
+                null, null, new Hashtable { ["CONTRACT_PROOF_SYSTEM"] = AddressB });
+            var nodeEnvironment = new Hashtable(first.ToNodeEnvironment().ToDictionary(p => p.Key, p => p.Value));
 
-            var second = ChainProfileResolver.Resolve(null, null, new Hashtable(first.ToNodeEnvironment().ToDictionary(p => p.Key, p => p.Value)));
+            var second = ChainProfileResolver.Resolve(null, null, nodeEnvironment);
 
             Assert.Equal(first.ProofSystem, second.ProofSystem);
             Assert.Equal(first.NodeRegistry, second.NodeRegistry);

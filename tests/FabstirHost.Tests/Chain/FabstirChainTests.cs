@@ -1,6 +1,7 @@
 using System.Numerics;
 using FabstirHost.Core;
 using FabstirHost.Core.Chain;
+using FabstirHost.Core.Chain.Contracts;
 using FabstirHost.Core.Models;
 using FabstirHost.TestChain;
 using FabstirHost.Tests.Infrastructure;
@@ -45,9 +46,7 @@ namespace FabstirHost.Tests.Chain
         public async Task AnotherChainIdIsAMismatchBeforeAnythingElse()
         {
             var local = _chain.Profile();
-            var profile = new ChainProfile("Mainnet", 1, local.RpcUrl, local.NodeRegistry, local.ModelRegistry,
-                local.HostEarnings, local.JobMarketplace, local.ProofSystem, local.FabToken, local.UsdcToken);
-            var chain = new FabstirChain(profile);
+            var chain = new FabstirChain(WithRpc(local, local.RpcUrl, chainId: 1));
 
             var ex = await Assert.ThrowsAsync<FabstirException>(
                 () => FabstirWallet.ReadAsync(chain, _chain.HostAddress, CancellationToken.None));
@@ -62,10 +61,7 @@ namespace FabstirHost.Tests.Chain
         {
             int closedPort = FreePort.Tcp();
             var local = _chain.Profile();
-            var profile = new ChainProfile("Local", 84532, $"http://127.0.0.1:{closedPort}", local.NodeRegistry,
-                local.ModelRegistry, local.HostEarnings, local.JobMarketplace, local.ProofSystem, local.FabToken,
-                local.UsdcToken);
-            var registry = new NodeRegistry(new FabstirChain(profile));
+            var registry = new NodeRegistry(new FabstirChain(WithRpc(local, $"http://127.0.0.1:{closedPort}")));
 
             var ex = await Assert.ThrowsAsync<FabstirException>(
                 () => registry.GetNodeAsync(_chain.HostAddress, CancellationToken.None));
@@ -95,8 +91,10 @@ namespace FabstirHost.Tests.Chain
         {
             var chain = new FabstirChain(_chain.Profile());
 
-            var phase18 = await new NodeRegistry(chain, _chain.Info.NodeRegistry).ProbeGenerationAsync(CancellationToken.None);
-            var legacy = await new NodeRegistry(chain, _chain.Info.LegacyNodeRegistry).ProbeGenerationAsync(CancellationToken.None);
+            var phase18 = await new NodeRegistry(chain, _chain.Info.NodeRegistry)
+                .ProbeGenerationAsync(CancellationToken.None);
+            var legacy = await new NodeRegistry(chain, _chain.Info.LegacyNodeRegistry)
+                .ProbeGenerationAsync(CancellationToken.None);
 
             Assert.Equal(PricingGeneration.Phase18, phase18);
             Assert.Equal(PricingGeneration.Legacy, legacy);
@@ -105,9 +103,11 @@ namespace FabstirHost.Tests.Chain
         [Fact]
         public async Task ProbeOfAnAddressWithoutCodeIsContractCodeMissing()
         {
-            var registry = new NodeRegistry(new FabstirChain(_chain.Profile()), "0x000000000000000000000000000000000000bEEF");
+            const string empty = "0x000000000000000000000000000000000000bEEF";
+            var registry = new NodeRegistry(new FabstirChain(_chain.Profile()), empty);
 
-            var ex = await Assert.ThrowsAsync<FabstirException>(() => registry.ProbeGenerationAsync(CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<FabstirException>(
+                () => registry.ProbeGenerationAsync(CancellationToken.None));
 
             Assert.Equal("ContractCodeMissing", ex.ErrorId);
         }
@@ -132,7 +132,9 @@ namespace FabstirHost.Tests.Chain
         public async Task WalletShowsSeededBalancesInHumanAndRawUnits()
         {
             var wallet = await FabstirWallet.ReadAsync(
-                new FabstirChain(_chain.Profile()), _chain.HostAddress.ToLowerInvariant(), CancellationToken.None);
+                new FabstirChain(_chain.Profile()),
+                _chain.HostAddress.ToLowerInvariant(),
+                CancellationToken.None);
 
             Assert.Equal(_chain.HostAddress, wallet.Address);
             Assert.Equal(5000m, wallet.Fab);
@@ -172,10 +174,10 @@ namespace FabstirHost.Tests.Chain
             foreach (string text in _chain.Info.ApprovedModels)
             {
                 var spec = ModelSpec.Parse(text);
-                var onChain = await chain.CallAsync<Core.Chain.Contracts.GetModelIdFunction, Core.Chain.Contracts.Bytes32Output>(
+                var onChain = await chain.CallAsync<GetModelIdFunction, Bytes32Output>(
                     ModelRegistry.ContractName,
                     _chain.Info.ModelRegistry,
-                    new Core.Chain.Contracts.GetModelIdFunction { Repo = spec.Repository, FileName = spec.FileName },
+                    new GetModelIdFunction { Repo = spec.Repository, FileName = spec.FileName },
                     CancellationToken.None);
 
                 Assert.Equal(spec.Id, "0x" + Convert.ToHexString(onChain.Value).ToLowerInvariant());
@@ -191,6 +193,21 @@ namespace FabstirHost.Tests.Chain
 
             Assert.False(node.IsRegistered);
             Assert.Equal(BigInteger.Zero, node.StakedAmount);
+        }
+
+        private static ChainProfile WithRpc(ChainProfile profile, string rpcUrl, long chainId = 84532)
+        {
+            return new ChainProfile(
+                profile.Name,
+                chainId,
+                rpcUrl,
+                profile.NodeRegistry,
+                profile.ModelRegistry,
+                profile.HostEarnings,
+                profile.JobMarketplace,
+                profile.ProofSystem,
+                profile.FabToken,
+                profile.UsdcToken);
         }
     }
 }

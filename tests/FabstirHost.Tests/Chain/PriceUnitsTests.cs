@@ -20,7 +20,8 @@ namespace FabstirHost.Tests.Chain
             Assert.Equal(3m, PriceUnits.FromRaw(3_000_000, PriceUnit.GweiPerMillionTokens));
             Assert.Equal(new BigInteger(3_000_000), PriceUnits.ToRaw(3m, PriceUnit.GweiPerMillionTokens));
             Assert.Equal(0.000000003m, PriceUnits.FromRaw(3_000_000, PriceUnit.EthPerMillionTokens));
-            Assert.Equal(new BigInteger(3_000_000), PriceUnits.ToRaw(0.000000003m, PriceUnit.EthPerMillionTokens));
+            Assert.Equal(
+                new BigInteger(3_000_000), PriceUnits.ToRaw(0.000000003m, PriceUnit.EthPerMillionTokens));
         }
 
         [Fact]
@@ -38,13 +39,15 @@ namespace FabstirHost.Tests.Chain
         [InlineData(100000, 100_000_000)]
         public void StableBoundsInHumanUnits(double usdc, long raw)
         {
-            Assert.Equal(new BigInteger(raw), PriceUnits.ToRaw((decimal)usdc, PriceUnit.UsdcPerMillionTokens));
+            Assert.Equal(
+                new BigInteger(raw), PriceUnits.ToRaw((decimal)usdc, PriceUnit.UsdcPerMillionTokens));
         }
 
         [Fact]
         public void APriceFinerThanOneRawUnitIsRefusedNotRounded()
         {
-            var ex = Assert.Throws<FabstirException>(() => PriceUnits.ToRaw(0.0005m, PriceUnit.UsdcPerMillionTokens));
+            var ex = Assert.Throws<FabstirException>(
+                () => PriceUnits.ToRaw(0.0005m, PriceUnit.UsdcPerMillionTokens));
 
             Assert.Equal("PriceNotRepresentable", ex.ErrorId);
             Assert.Contains("0.001 USDC per million tokens", ex.Message);

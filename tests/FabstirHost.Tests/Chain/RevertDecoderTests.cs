@@ -47,8 +47,9 @@ namespace FabstirHost.Tests.Chain
         [Fact]
         public void PanicIsDecoded()
         {
-            Assert.Equal("Panic(0x11)",
-                RevertDecoder.DecodeReason("0x4e487b710000000000000000000000000000000000000000000000000000000000000011"));
+            const string data = "0x4e487b71" + "0000000000000000000000000000000000000000000000000000000000000011";
+
+            Assert.Equal("Panic(0x11)", RevertDecoder.DecodeReason(data));
         }
 
         [Theory]
@@ -70,7 +71,8 @@ namespace FabstirHost.Tests.Chain
         {
             Assert.Equal("custom error 0xdeadbeef (not one of the known errors; data 0xdeadbeef01)",
                 RevertDecoder.DecodeReason("0xdeadbeef01"));
-            Assert.StartsWith("malformed Error(string)", RevertDecoder.DecodeReason(NotRegistered.Substring(0, 80)));
+            Assert.StartsWith(
+                "malformed Error(string)", RevertDecoder.DecodeReason(NotRegistered.Substring(0, 80)));
         }
     }
 }

@@ -59,8 +59,8 @@ namespace FabstirHost.Tests.Chain
             using HostKey key = LocalChain.Key(_chain.HostKey);
             BigInteger nonce = await NonceAsync(chain, key.Address);
 
-            var ex = await Assert.ThrowsAsync<ContractRevertedException>(() => chain.SendAsync(key, "NodeRegistry", registry,
-                Register(metadata: ""), null, CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<ContractRevertedException>(
+                () => SendAsync(chain, key, "NodeRegistry", registry, Register(metadata: "")));
 
             Assert.Equal("ContractReverted", ex.ErrorId);
             Assert.Equal("Empty metadata", ex.Reason);
@@ -77,11 +77,12 @@ namespace FabstirHost.Tests.Chain
             var chain = new FabstirChain(_chain.Profile(registry));
             using HostKey key = LocalChain.Key(_chain.HostKey);
 
-            var ex = await Assert.ThrowsAsync<ContractRevertedException>(() => chain.SendAsync(key, "NodeRegistry", registry,
-                Register(), null, CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<ContractRevertedException>(
+                () => SendAsync(chain, key, "NodeRegistry", registry, Register()));
 
             string checksummed = Nethereum.Util.AddressUtil.Current.ConvertToChecksumAddress(registry);
-            Assert.Equal($"ERC20InsufficientAllowance(spender={checksummed}, allowance=0, needed={Stake})", ex.Reason);
+            Assert.Equal(
+                $"ERC20InsufficientAllowance(spender={checksummed}, allowance=0, needed={Stake})", ex.Reason);
             Assert.StartsWith("NodeRegistry.registerNode reverted: ERC20InsufficientAllowance(", ex.Message);
         }
 
@@ -97,8 +98,8 @@ namespace FabstirHost.Tests.Chain
                 Price = 3_000_000,
             };
 
-            var ex = await Assert.ThrowsAsync<ContractRevertedException>(() => chain.SendAsync(key, "NodeRegistry",
-                _chain.Info.LegacyNodeRegistry, phase18Only, null, CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<ContractRevertedException>(
+                () => SendAsync(chain, key, "NodeRegistry", _chain.Info.LegacyNodeRegistry, phase18Only));
 
             Assert.Null(ex.Reason);
             Assert.Equal("0x", ex.RevertData);
@@ -114,9 +115,14 @@ namespace FabstirHost.Tests.Chain
             BigInteger nonce = await NonceAsync(chain, key.Address);
 
             // A fixed gas limit skips the estimate, so the revert happens on chain.
-            var ex = await Assert.ThrowsAsync<ContractRevertedException>(() => chain.SendAsync(key, "NodeRegistry", registry,
-                new UpdateApiUrlFunction { NewApiUrl = "https://host.example:8443" },
-                new TransactionOptions { GasLimit = 200_000 }, CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<ContractRevertedException>(
+                () => SendAsync(
+                    chain,
+                    key,
+                    "NodeRegistry",
+                    registry,
+                    new UpdateApiUrlFunction { NewApiUrl = "https://host.example:8443" },
+                    new TransactionOptions { GasLimit = 200_000 }));
 
             Assert.Equal("Not registered", ex.Reason);
             Assert.Equal("NodeRegistry.updateApiUrl reverted: Not registered", ex.Message);
@@ -150,7 +156,12 @@ namespace FabstirHost.Tests.Chain
             Assert.Equal("https://host.example:8443", node.ApiUrl);
             Assert.Equal(2, node.ModelIds.Count);
             var price = await chain.CallAsync<GetModelPricingFunction, UintOutput>("NodeRegistry", registry,
-                new GetModelPricingFunction { Operator = key.Address, ModelId = model.IdBytes, Token = _chain.Info.UsdcToken },
+                new GetModelPricingFunction
+                {
+                    Operator = key.Address,
+                    ModelId = model.IdBytes,
+                    Token = _chain.Info.UsdcToken,
+                },
                 CancellationToken.None);
             Assert.Equal(new BigInteger(5000), price.Value);
 
@@ -167,15 +178,21 @@ namespace FabstirHost.Tests.Chain
             string registry = await _chain.DeployNodeRegistryAsync(RegistryGeneration.Legacy);
             var chain = new FabstirChain(_chain.Profile(registry));
             using HostKey key = LocalChain.Key(DevAccounts.SecondHostKey);
-            await _chain.Deployer.SendAsync("TestTokens/TestErc20", _chain.Info.FabToken, "mint", key.Address, Stake);
+            await _chain.Deployer.SendAsync(
+                "TestTokens/TestErc20", _chain.Info.FabToken, "mint", key.Address, Stake);
 
             await chain.SendAsync(key, "FAB token", _chain.Info.FabToken,
                 new ApproveFunction { Spender = registry, Amount = Stake }, null, CancellationToken.None);
             await chain.SendAsync(key, "NodeRegistry", registry, Register(), null, CancellationToken.None);
             await chain.SendAsync(key, "NodeRegistry", registry,
                 new UpdatePricingNativeFunction { NewMinPrice = 4_000_000 }, null, CancellationToken.None);
-            var tooLow = await Assert.ThrowsAsync<ContractRevertedException>(() => chain.SendAsync(key, "NodeRegistry",
-                registry, new UpdatePricingStableFunction { NewMinPrice = 0 }, null, CancellationToken.None));
+            var tooLow = await Assert.ThrowsAsync<ContractRevertedException>(
+                () => SendAsync(
+                    chain,
+                    key,
+                    "NodeRegistry",
+                    registry,
+                    new UpdatePricingStableFunction { NewMinPrice = 0 }));
 
             var node = await new NodeRegistry(chain).GetNodeAsync(key.Address, CancellationToken.None);
             Assert.Equal(new BigInteger(4_000_000), node.MinPricePerTokenNative);
@@ -188,8 +205,9 @@ namespace FabstirHost.Tests.Chain
             var chain = new FabstirChain(_chain.Profile());
             using HostKey empty = HostKeyStore.Generate();
 
-            var ex = await Assert.ThrowsAsync<FabstirException>(() => chain.SendAsync(empty, "FAB token", _chain.Info.FabToken,
-                new ApproveFunction { Spender = _chain.Info.NodeRegistry, Amount = 1 }, null, CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<FabstirException>(
+                () => SendAsync(
+                    chain, empty, "FAB token", _chain.Info.FabToken, Approve(_chain.Info.NodeRegistry, 1)));
 
             Assert.Equal("InsufficientGasFunds", ex.ErrorId);
             Assert.Equal(empty.Address, ex.Target);
@@ -226,10 +244,18 @@ namespace FabstirHost.Tests.Chain
             var chain = new FabstirChain(_chain.Profile());
             using HostKey key = LocalChain.Key(_chain.HostKey);
 
-            var ex = await Assert.ThrowsAsync<FabstirException>(() => chain.SendAsync(key, "FAB token", _chain.Info.FabToken,
-                new ApproveFunction { Spender = _chain.Info.NodeRegistry, Amount = 9 },
-                new TransactionOptions { Confirmations = 5, ReceiptTimeout = TimeSpan.FromMilliseconds(300) },
-                CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<FabstirException>(
+                () => SendAsync(
+                    chain,
+                    key,
+                    "FAB token",
+                    _chain.Info.FabToken,
+                    Approve(_chain.Info.NodeRegistry, 9),
+                    new TransactionOptions
+                    {
+                        Confirmations = 5,
+                        ReceiptTimeout = TimeSpan.FromMilliseconds(300),
+                    }));
 
             Assert.Equal("TransactionReceiptTimeout", ex.ErrorId);
             Assert.Equal(FabstirErrorCategory.OperationTimeout, ex.Category);
@@ -271,17 +297,20 @@ namespace FabstirHost.Tests.Chain
             {
                 var watch = Stopwatch.StartNew();
                 FabstirTransaction tx = await chain.SendAsync(key, "FAB token", _chain.Info.FabToken,
-                    new ApproveFunction { Spender = _chain.Info.HostEarnings, Amount = i + 1 }, null, CancellationToken.None);
+                    Approve(_chain.Info.HostEarnings, i + 1), null, CancellationToken.None);
                 whole.Add(watch.Elapsed.TotalMilliseconds);
                 elapsed.Add(tx.Elapsed.TotalMilliseconds);
             }
 
             elapsed.Sort();
             whole.Sort();
-            _output.WriteLine($"send-to-receipt on anvil: median {elapsed[2]:0.0} ms, max {elapsed[^1]:0.0} ms");
+            _output.WriteLine(
+                $"send-to-receipt on anvil: median {elapsed[2]:0.0} ms, max {elapsed[^1]:0.0} ms");
             _output.WriteLine($"whole transaction (estimate, fees, nonce, balance, sign, send, receipt): " +
                 $"median {whole[2]:0.0} ms, max {whole[^1]:0.0} ms");
-            Assert.True(elapsed[^1] < 500, $"a receipt took {elapsed[^1]:0} ms: polling is too slow for an instant chain");
+            Assert.True(
+                elapsed[^1] < 500,
+                $"a receipt took {elapsed[^1]:0} ms: polling is too slow for an instant chain");
         }
 
         private RegisterNodeFunction Register(string metadata = "{\"hardware\":\"test\"}")
@@ -296,16 +325,37 @@ namespace FabstirHost.Tests.Chain
             };
         }
 
+        private static Task<FabstirTransaction> SendAsync<TFunction>(
+            FabstirChain chain,
+            HostKey key,
+            string contract,
+            string address,
+            TFunction function,
+            TransactionOptions? options = null)
+            where TFunction : Nethereum.Contracts.FunctionMessage, new()
+        {
+            return chain.SendAsync(key, contract, address, function, options, CancellationToken.None);
+        }
+
+        private static ApproveFunction Approve(string spender, BigInteger amount)
+        {
+            return new ApproveFunction { Spender = spender, Amount = amount };
+        }
+
         private static async Task<BigInteger> NonceAsync(FabstirChain chain, string address)
         {
-            string hex = await chain.RequestAsync<string>("eth_getTransactionCount", CancellationToken.None, address, "latest");
+            string hex = await chain.RequestAsync<string>(
+                "eth_getTransactionCount", CancellationToken.None, address, "latest");
             return new HexBigInteger(hex).Value;
         }
 
         private async Task<BigInteger> AllowanceAsync(FabstirChain chain, string owner, string spender)
         {
-            var output = await chain.CallAsync<AllowanceFunction, UintOutput>("FAB token", _chain.Info.FabToken,
-                new AllowanceFunction { Owner = owner, Spender = spender }, CancellationToken.None);
+            var output = await chain.CallAsync<AllowanceFunction, UintOutput>(
+                "FAB token",
+                _chain.Info.FabToken,
+                new AllowanceFunction { Owner = owner, Spender = spender },
+                CancellationToken.None);
             return output.Value;
         }
     }

@@ -36,7 +36,8 @@ namespace FabstirHost.Tests.Config
             HostKeyStore.Save(_home.Paths, key, Secure("correct horse"), force: false);
             long saveMs = watch.ElapsedMilliseconds;
             using HostKey unlocked = HostKeyStore.Unlock(_home.Paths, Secure("correct horse"));
-            _output.WriteLine($"scrypt N=2^18: save {saveMs} ms, unlock {watch.ElapsedMilliseconds - saveMs} ms");
+            long unlockMs = watch.ElapsedMilliseconds - saveMs;
+            _output.WriteLine($"scrypt N=2^18: save {saveMs} ms, unlock {unlockMs} ms");
 
             Assert.Equal(key.Address, unlocked.Address);
             Assert.Equal(KeySource.Keystore, unlocked.Source);
@@ -46,7 +47,8 @@ namespace FabstirHost.Tests.Config
             Assert.Equal(262144, (int)kdf["kdfparams"]!["n"]!);
             if (!OperatingSystem.IsWindows())
             {
-                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_home.Paths.KeystoreFile));
+                Assert.Equal(
+                    UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_home.Paths.KeystoreFile));
             }
         }
 
@@ -70,7 +72,8 @@ namespace FabstirHost.Tests.Config
             using HostKey second = HostKeyStore.Generate();
             HostKeyStore.Save(_home.Paths, first, Secure("pw"), false, Cheap);
 
-            var ex = Assert.Throws<FabstirException>(() => HostKeyStore.Save(_home.Paths, second, Secure("pw"), false, Cheap));
+            var ex = Assert.Throws<FabstirException>(
+                () => HostKeyStore.Save(_home.Paths, second, Secure("pw"), false, Cheap));
             Assert.Equal("KeystoreExists", ex.ErrorId);
             Assert.Contains(first.Address, ex.Message);
             Assert.Equal(first.Address, HostKeyStore.ReadAddress(_home.Paths));
@@ -82,7 +85,7 @@ namespace FabstirHost.Tests.Config
         [Fact]
         public void TheHomeFolderNeverHoldsThePlainKey()
         {
-            using HostKey key = HostKeyStore.ParsePrivateKey(Secure(DevAccounts.HostKey), KeySource.Parameter);
+            using HostKey key = LocalChain.Key(DevAccounts.HostKey);
 
             HostKeyStore.Save(_home.Paths, key, Secure("pw"), false, Cheap);
 
@@ -103,7 +106,8 @@ namespace FabstirHost.Tests.Config
         [InlineData("0x0000000000000000000000000000000000000000000000000000000000000000")]
         public void AMalformedKeyIsRejectedWithoutRepeatingIt(string text)
         {
-            var ex = Assert.Throws<FabstirException>(() => HostKeyStore.ParsePrivateKey(Secure(text), KeySource.Parameter));
+            var ex = Assert.Throws<FabstirException>(
+                () => HostKeyStore.ParsePrivateKey(Secure(text), KeySource.Parameter));
 
             Assert.Equal("InvalidPrivateKey", ex.ErrorId);
             Assert.DoesNotContain(text.Length > 6 ? text.Substring(6) : text, ex.Message);
@@ -113,7 +117,7 @@ namespace FabstirHost.Tests.Config
         [Fact]
         public void ResolutionOrderIsParameterThenFabstirVariableThenNodeVariableThenKeystore()
         {
-            using (HostKey stored = HostKeyStore.ParsePrivateKey(Secure(DevAccounts.BystanderKey), KeySource.Parameter))
+            using (HostKey stored = LocalChain.Key(DevAccounts.BystanderKey))
             {
                 HostKeyStore.Save(_home.Paths, stored, Secure("pw"), false, Cheap);
             }
@@ -124,7 +128,11 @@ namespace FabstirHost.Tests.Config
                 ["HOST_PRIVATE_KEY"] = DevAccounts.SecondHostKey,
                 ["FABSTIR_KEYSTORE_PASSWORD"] = "pw",
             };
-            var request = new KeyRequest { PrivateKey = Secure(DevAccounts.DeployerKey), Environment = environment };
+            var request = new KeyRequest
+            {
+                PrivateKey = Secure(DevAccounts.DeployerKey),
+                Environment = environment,
+            };
 
             Assert.Equal(DevAccounts.DeployerAddress, Resolve(request, KeySource.Parameter));
             request.PrivateKey = null;
@@ -208,7 +216,9 @@ namespace FabstirHost.Tests.Config
             using HostKey key = HostKeyStore.Generate();
             HostKeyStore.Save(_home.Paths, key, Secure("pw"), false, Cheap);
 
-            string? address = KeyResolver.ResolveAddress(_home.Paths, new KeyRequest { Environment = new Hashtable() });
+            var request = new KeyRequest { Environment = new Hashtable() };
+
+            string? address = KeyResolver.ResolveAddress(_home.Paths, request);
 
             Assert.Equal(key.Address, address);
         }

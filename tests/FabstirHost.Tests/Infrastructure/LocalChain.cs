@@ -21,13 +21,12 @@ namespace FabstirHost.Tests.Infrastructure
         public long ChainId => AnvilProcess.ChainId;
 
         /// <summary>Addresses, keys and seeded models of this chain.</summary>
-        public TestChainInfo Info => _info ?? throw new InvalidOperationException("The local chain is not started.");
+        public TestChainInfo Info => _info ?? throw NotStarted();
 
         /// <summary>Sends set-up transactions from the deployer (anvil account 0).</summary>
-        public TestChainDeployer Deployer =>
-            _deployer ?? throw new InvalidOperationException("The local chain is not started.");
+        public TestChainDeployer Deployer => _deployer ?? throw NotStarted();
 
-        public AnvilProcess Anvil => _anvil ?? throw new InvalidOperationException("The local chain is not started.");
+        public AnvilProcess Anvil => _anvil ?? throw NotStarted();
 
         public string DeployerKey => DevAccounts.DeployerKey;
 
@@ -77,6 +76,11 @@ namespace FabstirHost.Tests.Infrastructure
         {
             _anvil?.Dispose();
             return Task.CompletedTask;
+        }
+
+        private static InvalidOperationException NotStarted()
+        {
+            return new InvalidOperationException("The local chain is not started.");
         }
     }
 }

@@ -15,7 +15,7 @@ namespace FabstirHost.Tests.Models
         [Fact]
         public void AFileStartingWithGgufPasses()
         {
-            string path = Write("model.gguf", new byte[] { (byte)'G', (byte)'G', (byte)'U', (byte)'F', 3, 0, 0, 0 });
+            string path = Write("model.gguf", new byte[] { 0x47, 0x47, 0x55, 0x46, 3, 0, 0, 0 }); // "GGUF", v3
 
             ModelFile.EnsureGguf(path);
         }
@@ -52,7 +52,8 @@ namespace FabstirHost.Tests.Models
             string hash = await ModelFile.ComputeSha256Async(path, log, CancellationToken.None);
 
             Assert.Equal("0x" + Convert.ToHexString(SHA256.HashData(content)).ToLowerInvariant(), hash);
-            Assert.True(log.ProgressRecords.Count >= 4, "expected one progress record per MiB block and a final one");
+            Assert.True(
+                log.ProgressRecords.Count >= 4, "expected one progress record per MiB block and a final one");
             Assert.True(log.ProgressRecords[^1].Completed);
         }
 

@@ -24,7 +24,9 @@ namespace FabstirHost.Tests.Models
         [Fact]
         public void RepositoryKeepsItsSlashAndFileIsAfterTheColon()
         {
-            ModelSpec spec = ModelSpec.Parse("TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF:tinyllama-1b.Q4_K_M.gguf");
+            const string text = "TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF:tinyllama-1b.Q4_K_M.gguf";
+
+            ModelSpec spec = ModelSpec.Parse(text);
 
             Assert.Equal("TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF", spec.Repository);
             Assert.Equal("tinyllama-1b.Q4_K_M.gguf", spec.FileName);
