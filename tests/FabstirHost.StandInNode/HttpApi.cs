@@ -66,11 +66,13 @@ namespace FabstirHost.StandInNode
                 {
                     using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                     NetworkStream stream = client.GetStream();
-                    string? head = await ReadHeadAsync(stream, timeout.Token);
+                    (string? head, int bodyBytesRead) = await ReadHeadAsync(stream, timeout.Token);
                     if (head == null)
                     {
                         return;
                     }
+
+                    await DrainBodyAsync(stream, head, bodyBytesRead, timeout.Token);
 
                     string[] requestLine = head.Split("\r\n")[0].Split(' ');
                     if (requestLine.Length < 3)
@@ -139,7 +141,36 @@ namespace FabstirHost.StandInNode
 
         private static string Quote(string text) => System.Text.Json.JsonSerializer.Serialize(text);
 
-        private static async Task<string?> ReadHeadAsync(NetworkStream stream, CancellationToken token)
+        /// <summary>
+        /// Reads and drops a request body, so closing the connection after the answer does not
+        /// reset it under a client that is still sending.
+        /// </summary>
+        private static async Task DrainBodyAsync(NetworkStream stream, string head, int alreadyRead,
+            CancellationToken token)
+        {
+            const string header = "\r\ncontent-length:";
+            int at = head.IndexOf(header, StringComparison.OrdinalIgnoreCase);
+            if (at < 0)
+            {
+                return;
+            }
+
+            string value = head[(at + header.Length)..].Split("\r\n")[0].Trim();
+            long remaining = Math.Min(long.TryParse(value, out long length) ? length : 0, 1 << 20) - alreadyRead;
+            var buffer = new byte[8192];
+            while (remaining > 0)
+            {
+                int read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), token);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                remaining -= read;
+            }
+        }
+
+        private static async Task<(string?, int)> ReadHeadAsync(NetworkStream stream, CancellationToken token)
         {
             var buffer = new byte[16384];
             int length = 0;
@@ -148,19 +179,19 @@ namespace FabstirHost.StandInNode
                 int read = await stream.ReadAsync(buffer.AsMemory(length), token);
                 if (read == 0)
                 {
-                    return null;
+                    return (null, 0);
                 }
 
                 length += read;
-                string text = Encoding.ASCII.GetString(buffer, 0, length);
+                string text = Encoding.Latin1.GetString(buffer, 0, length);
                 int end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
                 if (end >= 0)
                 {
-                    return text[..end];
+                    return (text[..end], length - end - 4);
                 }
             }
 
-            return null;
+            return (null, 0);
         }
 
         private static async Task WriteAsync(NetworkStream stream, int status, string reason, string contentType,
