@@ -160,7 +160,8 @@ namespace FabstirHost.StandInNode
             var buffer = new byte[8192];
             while (remaining > 0)
             {
-                int read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), token);
+                int chunk = (int)Math.Min(buffer.Length, remaining);
+                int read = await stream.ReadAsync(buffer.AsMemory(0, chunk), token);
                 if (read == 0)
                 {
                     return;

@@ -31,7 +31,8 @@ namespace FabstirHost.StandInNode
             StartApi();
             InitialiseOptionalServices();
             Payments.Initialise(_settings.HostPrivateKey);
-            Transcript.MarkerLine($"✅ API server started on http://0.0.0.0:{_settings.ApiPort}", "API server started");
+            Transcript.MarkerLine(
+                $"✅ API server started on http://0.0.0.0:{_settings.ApiPort}", "API server started");
             PrintBanner();
             Serve();
         }
@@ -72,7 +73,8 @@ namespace FabstirHost.StandInNode
 
             // The on-chain checks (registries, approved file name, SHA-256, nodeSupportsModel) are
             // not simulated: the stand-in says so and carries on as if the model were approved.
-            Transcript.Out("ℹ️  [stand-in] on-chain model validation is not simulated; treating the model as approved");
+            Transcript.Out(
+                "ℹ️  [stand-in] on-chain model validation is not simulated; treating the model as approved");
         }
 
         private void LoadModel()
@@ -96,11 +98,13 @@ namespace FabstirHost.StandInNode
             int? ggufVersion = ReadGgufVersion(_settings.ModelPath);
             Transcript.Err($"llama_model_loader: loaded meta data with 23 key-value pairs and 201 tensors from "
                 + $"{_settings.ModelPath} (version GGUF V{ggufVersion ?? 0} (latest))");
-            Transcript.Err("llama_model_loader: - kv   0:                       general.architecture str              = llama");
+            Transcript.Err("llama_model_loader: - kv   0:"
+                + "                       general.architecture str              = llama");
             Thread.Sleep(_scenarios.LoadMilliseconds);
             if (_scenarios.LoadFails || ggufVersion == null)
             {
-                Transcript.Err("llama_model_load: error loading model: invalid magic characters or unsupported file");
+                Transcript.Err(
+                    "llama_model_load: error loading model: invalid magic characters or unsupported file");
                 Transcript.Err("llama_load_model_from_file: failed to load model");
                 Transcript.Err("❌ Failed to load model: null result from llama cpp");
                 Transcript.Err("   The node will start but inference won't work.");
@@ -111,7 +115,8 @@ namespace FabstirHost.StandInNode
             Transcript.Err($"llama_new_context_with_model: n_ctx      = {_settings.ContextLength}");
             Transcript.Err($"llama_new_context_with_model: n_batch    = {_settings.BatchSize}");
             Transcript.MarkerLine("Model loaded successfully!", "Model loaded successfully");
-            Transcript.MarkerLine($"✅ Model loaded successfully (ID: {Guid.NewGuid()})", "Model loaded successfully");
+            Transcript.MarkerLine(
+                $"✅ Model loaded successfully (ID: {Guid.NewGuid()})", "Model loaded successfully");
             Transcript.Out($"   GPU layers: {_settings.GpuLayers}");
             Transcript.Out($"   Context size: {_settings.ContextLength} tokens");
             Transcript.Out($"   Batch size: {_settings.BatchSize} tokens");
@@ -220,7 +225,8 @@ namespace FabstirHost.StandInNode
             string api = _settings.ApiPort;
             int p2p = int.Parse(_settings.P2PPort.TrimStart('+'));
             Transcript.Out($"\n{separator}");
-            Transcript.MarkerLine("🎉 Fabstir LLM Node is running with REAL inference!", "Fabstir LLM Node is running");
+            Transcript.MarkerLine(
+                "🎉 Fabstir LLM Node is running with REAL inference!", "Fabstir LLM Node is running");
             Transcript.Out(separator);
             Transcript.Out($"Peer ID:        {_peerId}");
             Transcript.Out($"P2P Ports:      {_settings.P2PPort}-{p2p + 2}");
@@ -259,7 +265,7 @@ namespace FabstirHost.StandInNode
             var header = new byte[8];
             using FileStream file = File.OpenRead(path);
             int read = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-            bool isGguf = read >= 4 && header[0] == 'G' && header[1] == 'G' && header[2] == 'U' && header[3] == 'F';
+            bool isGguf = read >= 4 && header.AsSpan(0, 4).SequenceEqual("GGUF"u8);
             return !isGguf ? null : read == 8 ? BitConverter.ToInt32(header, 4) : 0;
         }
 

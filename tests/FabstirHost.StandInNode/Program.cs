@@ -3,7 +3,7 @@ namespace FabstirHost.StandInNode
     /// <summary>
     /// A stand-in for <c>fabstir-llm-node</c> 8.38.0 that behaves like it from the outside (output,
     /// ports, HTTP answers, signals, exit codes) without loading any model, so the launcher can be
-    /// tested against the node's real awkwardness. See docs in /work/shared/reference/node.md.
+    /// tested against the node's real awkwardness.
     /// </summary>
     internal static class Program
     {

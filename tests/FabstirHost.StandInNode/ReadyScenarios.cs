@@ -26,7 +26,8 @@ namespace FabstirHost.StandInNode
                 Program.Panic("src/api/server.rs:412:29", "called `Option::unwrap()` on a `None` value");
             }
 
-            Program.Fail("Inference engine stopped unexpectedly: CUDA error: an illegal memory access was encountered");
+            Program.Fail("Inference engine stopped unexpectedly: "
+                + "CUDA error: an illegal memory access was encountered");
         }
 
         /// <summary>
@@ -51,6 +52,7 @@ namespace FabstirHost.StandInNode
             Transcript.Out($"flood done {total}");
         }
 
-        private static void StartThread(Action body) => new Thread(() => body()) { IsBackground = true }.Start();
+        private static void StartThread(Action body) =>
+            new Thread(() => body()) { IsBackground = true }.Start();
     }
 }

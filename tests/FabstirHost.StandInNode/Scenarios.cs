@@ -62,6 +62,7 @@ namespace FabstirHost.StandInNode
 
         private static string? Get(string name) => Environment.GetEnvironmentVariable(Prefix + name);
 
-        private static int? Number(string name) => int.TryParse(Get(name), out int value) && value >= 0 ? value : null;
+        private static int? Number(string name) =>
+            int.TryParse(Get(name), out int value) && value >= 0 ? value : null;
     }
 }

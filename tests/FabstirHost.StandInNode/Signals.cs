@@ -13,14 +13,20 @@ namespace FabstirHost.StandInNode
     {
         private const int SigInt = 2;
         private const int SigTerm = 15;
+        private static readonly IntPtr SigIgn = new(1);
 
         private static readonly ManualResetEventSlim InterruptAfterReady = new();
         private static PosixSignalRegistration? _interrupt;
         private static PosixSignalRegistration? _terminate;
         private static volatile bool _serving;
+        private static bool _interruptInheritedIgnored;
 
         public static void Install()
         {
+            // A node started with SIGINT ignored (a background job of a non-interactive shell)
+            // keeps ignoring it until tokio installs its handler after the banner. .NET would keep
+            // ignoring it for good, so the disposition is reset here and the ignoring emulated.
+            _interruptInheritedIgnored = Signal(SigInt, IntPtr.Zero) == SigIgn;
             _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnInterrupt);
             _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnTerminate);
         }
@@ -34,6 +40,11 @@ namespace FabstirHost.StandInNode
         private static void OnInterrupt(PosixSignalContext context)
         {
             context.Cancel = true;
+            if (!_serving && _interruptInheritedIgnored)
+            {
+                return;
+            }
+
             if (!_serving)
             {
                 DieBy(SigInt);

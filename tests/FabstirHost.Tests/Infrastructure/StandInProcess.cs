@@ -105,9 +105,9 @@ namespace FabstirHost.Tests.Infrastructure
             }
         }
 
-        public IReadOnlyList<string> Stdout => Lines.Where(l => l.Stream == OutputStream.Stdout).Select(l => l.Text).ToArray();
+        public IReadOnlyList<string> Stdout => TextOf(OutputStream.Stdout);
 
-        public IReadOnlyList<string> Stderr => Lines.Where(l => l.Stream == OutputStream.Stderr).Select(l => l.Text).ToArray();
+        public IReadOnlyList<string> Stderr => TextOf(OutputStream.Stderr);
 
         /// <summary>Both pipes interleaved in arrival order, prefixed by stream, for failure messages.</summary>
         public string Transcript => string.Join("\n", Lines.Select(l => $"[{l.Stream}] {l.Text}"));
@@ -128,7 +128,8 @@ namespace FabstirHost.Tests.Infrastructure
         /// <paramref name="substring"/>; fails with the transcript on timeout or when the process
         /// exits and its output ends without one.
         /// </summary>
-        public async Task<OutputLine> WaitForLineAsync(string substring, TimeSpan timeout, OutputStream? stream = null)
+        public async Task<OutputLine> WaitForLineAsync(string substring, TimeSpan timeout,
+            OutputStream? stream = null)
         {
             DateTime deadline = DateTime.UtcNow + timeout;
             while (true)
@@ -136,8 +137,8 @@ namespace FabstirHost.Tests.Infrastructure
                 Task changed;
                 lock (_gate)
                 {
-                    OutputLine? match = _lines.FirstOrDefault(l =>
-                        (stream == null || l.Stream == stream) && l.Text.Contains(substring, StringComparison.Ordinal));
+                    OutputLine? match = _lines.FirstOrDefault(l => (stream == null || l.Stream == stream)
+                        && l.Text.Contains(substring, StringComparison.Ordinal));
                     if (match != null)
                     {
                         return match;
@@ -264,6 +265,9 @@ namespace FabstirHost.Tests.Infrastructure
                 _changed = NewSignal();
             }
         }
+
+        private string[] TextOf(OutputStream stream) =>
+            Lines.Where(l => l.Stream == stream).Select(l => l.Text).ToArray();
 
         private static int? PortIn(IDictionary<string, string?> environment, string name) =>
             environment.TryGetValue(name, out string? text) && int.TryParse(text, out int port) ? port : null;

@@ -110,7 +110,8 @@ namespace FabstirHost.Tests.StandIn
 
             Assert.Equal(exitCode, await node.WaitForExitAsync(ExitTimeout));
 
-            OutputLine error = node.Lines.First(l => l.Stream == OutputStream.Stderr && l.Text.StartsWith(firstErrorLine));
+            OutputLine error = node.Lines.First(
+                l => l.Stream == OutputStream.Stderr && l.Text.StartsWith(firstErrorLine));
             Assert.True(error.Index > banner.Index);
         }
 

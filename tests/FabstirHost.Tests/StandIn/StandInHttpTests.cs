@@ -75,7 +75,8 @@ namespace FabstirHost.Tests.StandIn
             Assert.StartsWith("v8.38.0-", root.GetProperty("build").GetString());
             Assert.Equal("2026-07-18", root.GetProperty("date").GetString());
             Assert.True(root.GetProperty("features").GetArrayLength() > 0);
-            Assert.Equal(new[] { 84532, 5611 }, root.GetProperty("chains").EnumerateArray().Select(c => c.GetInt32()));
+            int[] chains = root.GetProperty("chains").EnumerateArray().Select(c => c.GetInt32()).ToArray();
+            Assert.Equal(new[] { 84532, 5611 }, chains);
             Assert.Equal(JsonValueKind.Array, root.GetProperty("breaking_changes").ValueKind);
             Assert.False(root.TryGetProperty("standinNode", out _));
         }
@@ -116,7 +117,8 @@ namespace FabstirHost.Tests.StandIn
 
             using HttpResponseMessage health = await Http.GetAsync($"http://127.0.0.2:{node.ApiPort}/health");
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-            await Assert.ThrowsAsync<HttpRequestException>(() => Http.GetAsync($"http://127.0.0.1:{node.ApiPort}/health"));
+            await Assert.ThrowsAsync<HttpRequestException>(
+                () => Http.GetAsync($"http://127.0.0.1:{node.ApiPort}/health"));
         }
     }
 }

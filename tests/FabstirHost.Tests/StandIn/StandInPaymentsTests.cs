@@ -23,7 +23,8 @@ namespace FabstirHost.Tests.StandIn
             Assert.Equal(101, await node.WaitForExitAsync(ExitTimeout));
 
             Assert.Contains(node.Stderr, l => l.StartsWith("thread 'main' panicked at "));
-            Assert.Contains(node.Stderr, l => l.StartsWith("❌ FATAL: CONTRACT_JOB_MARKETPLACE environment variable MUST be set"));
+            Assert.Contains(node.Stderr,
+                l => l.StartsWith("❌ FATAL: CONTRACT_JOB_MARKETPLACE environment variable MUST be set"));
             Assert.Contains(node.Stdout, l => l.Contains("Web search service initialized"));
             Assert.DoesNotContain(node.Stdout, l => l.Contains(ApiStartedMarker));
         }

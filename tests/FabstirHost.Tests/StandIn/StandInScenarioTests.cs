@@ -50,7 +50,8 @@ namespace FabstirHost.Tests.StandIn
                 Assert.True(chunks.Count > 0);
                 string whole = string.Concat(chunks);
 
-                foreach (string marker in new[] { ModelLoadedMarker, P2PStartedMarker, ApiStartedMarker, RunningMarker })
+                string[] markers = { ModelLoadedMarker, P2PStartedMarker, ApiStartedMarker, RunningMarker };
+                foreach (string marker in markers)
                 {
                     Assert.Contains(chunks, c => SplitsMarker(c, marker));
                     Assert.Contains(whole.Split('\n'), l => l.Contains(marker));

@@ -20,7 +20,8 @@ namespace FabstirHost.Tests.StandIn
             int shutting = Array.IndexOf(stdout.ToArray(), "⏹️  Shutting down...");
             Assert.True(shutting > 0, node.Transcript);
             Assert.Equal("👋 Goodbye!", stdout[^1]);
-            TimeSpan took = node.Process.ExitTime.ToUniversalTime() - node.Lines.First(l => l.Text.Contains("Shutting down")).ReceivedUtc;
+            DateTime shuttingDown = node.Lines.First(l => l.Text.Contains("Shutting down")).ReceivedUtc;
+            TimeSpan took = node.Process.ExitTime.ToUniversalTime() - shuttingDown;
             Assert.True(took < TimeSpan.FromSeconds(1), $"Shutdown took {took}.");
         }
 
@@ -71,7 +72,7 @@ namespace FabstirHost.Tests.StandIn
 
             Assert.Equal(0, await node.WaitForExitAsync(ExitTimeout));
             Assert.True(goodbye.ReceivedUtc - shutting.ReceivedUtc >= TimeSpan.FromMilliseconds(700),
-                $"Goodbye came {(goodbye.ReceivedUtc - shutting.ReceivedUtc).TotalMilliseconds} ms after shutting down.");
+                $"Goodbye came {(goodbye.ReceivedUtc - shutting.ReceivedUtc).TotalMilliseconds} ms after.");
         }
     }
 }
