@@ -158,6 +158,32 @@ namespace FabstirHost.Tests.StandIn
         }
 
         [Fact]
+        public async Task DisableLlmSkipsTheModelEvenWhenTheFileIsMissing()
+        {
+            using var node = new StandInProcess(Env(
+                ("DISABLE_LLM", "true"),
+                ("MODEL_PATH", "/nonexistent/model.gguf")));
+
+            await node.WaitForBannerAsync();
+
+            Assert.Contains(node.Stdout, l => l.StartsWith("🚫 DISABLE_LLM set — skipping LLM model load"));
+            Assert.DoesNotContain(node.Stdout, l => l.Contains("Loading model") || l.Contains(ModelLoadedMarker));
+        }
+
+        [Fact]
+        public async Task RustLogFiltersTracingLinesButNotPlainOnes()
+        {
+            using var node = new StandInProcess(Env(("RUST_LOG", "warn")));
+
+            await node.WaitForBannerAsync();
+
+            string[] tracing = node.Stdout.Where(l => l.Contains("fabstir_llm_node::")).ToArray();
+            Assert.NotEmpty(tracing);
+            Assert.All(tracing, l => Assert.Contains("\u001b[33m WARN\u001b[0m", l));
+            Assert.Contains("🌐 Starting API server...", node.Stdout);
+        }
+
+        [Fact]
         public async Task KeyEnablesWeb3LinesButIsNeverPrinted()
         {
             const string key = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
