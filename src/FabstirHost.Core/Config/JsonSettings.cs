@@ -15,5 +15,15 @@ namespace FabstirHost.Core.Config
             Converters = { new StringEnumConverter() },
             DateTimeZoneHandling = DateTimeZoneHandling.Utc,
         };
+
+        /// <summary>The same shape on one line, for line-based protocols.</summary>
+        public static readonly JsonSerializerSettings Compact = new JsonSerializerSettings
+        {
+            Formatting = Formatting.None,
+            ContractResolver = new CamelCasePropertyNamesContractResolver(),
+            NullValueHandling = NullValueHandling.Ignore,
+            Converters = { new StringEnumConverter() },
+            DateTimeZoneHandling = DateTimeZoneHandling.Utc,
+        };
     }
 }
