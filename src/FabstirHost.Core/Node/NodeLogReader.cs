@@ -58,6 +58,13 @@ namespace FabstirHost.Core.Node
 
         public string LivePath => NodeLogFormat.LiveFile(_directory);
 
+        /// <summary>The live file's length now, where a follow should start after a tail.</summary>
+        public long LiveLength()
+        {
+            var info = new FileInfo(LivePath);
+            return info.Exists ? info.Length : 0;
+        }
+
         /// <summary>The last <paramref name="count"/> lines, older rotated files included when needed.</summary>
         public IReadOnlyList<NodeLogLine> Tail(int count)
         {
@@ -95,8 +102,9 @@ namespace FabstirHost.Core.Node
         /// Calls <paramref name="onLine"/> for each line added from now on until
         /// cancelled, following rotations (a rotated file ends with a <c>rot</c> line) and restarts.
         /// </summary>
-        public async Task FollowAsync(Action<NodeLogLine> onLine, CancellationToken cancel)
+        public async Task FollowAsync(Action<NodeLogLine> onLine, long startOffset, CancellationToken cancel)
         {
+            long? offset = startOffset;
             FileStream? file = null;
             var pending = new StringBuilder();
             var buffer = new byte[64 * 1024];
@@ -115,7 +123,10 @@ namespace FabstirHost.Core.Node
                             continue;
                         }
 
-                        file.Seek(0, SeekOrigin.End);
+                        // Start where the tail ended, or at the end if the file was replaced since.
+                        long length = file.Length;
+                        file.Seek(offset.HasValue && offset.Value <= length ? offset.Value : length, SeekOrigin.Begin);
+                        offset = null;
                     }
 
                     int read = file.Read(buffer, 0, buffer.Length);
