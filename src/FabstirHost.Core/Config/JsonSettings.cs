@@ -7,10 +7,17 @@ namespace FabstirHost.Core.Config
     /// <summary>One JSON shape for every file the module writes: camelCase, enums as names.</summary>
     public static class JsonSettings
     {
+        // Property names in camelCase, but dictionary keys as given: they are environment variable
+        // names and contract names that must survive a round trip.
+        private static readonly DefaultContractResolver CamelCase = new DefaultContractResolver
+        {
+            NamingStrategy = new CamelCaseNamingStrategy { ProcessDictionaryKeys = false },
+        };
+
         public static readonly JsonSerializerSettings Indented = new JsonSerializerSettings
         {
             Formatting = Formatting.Indented,
-            ContractResolver = new CamelCasePropertyNamesContractResolver(),
+            ContractResolver = CamelCase,
             NullValueHandling = NullValueHandling.Ignore,
             Converters = { new StringEnumConverter() },
             DateTimeZoneHandling = DateTimeZoneHandling.Utc,
@@ -20,7 +27,7 @@ namespace FabstirHost.Core.Config
         public static readonly JsonSerializerSettings Compact = new JsonSerializerSettings
         {
             Formatting = Formatting.None,
-            ContractResolver = new CamelCasePropertyNamesContractResolver(),
+            ContractResolver = CamelCase,
             NullValueHandling = NullValueHandling.Ignore,
             Converters = { new StringEnumConverter() },
             DateTimeZoneHandling = DateTimeZoneHandling.Utc,
