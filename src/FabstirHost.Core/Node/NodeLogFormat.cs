@@ -8,7 +8,9 @@ namespace FabstirHost.Core.Node
     /// The node log's line format: <c>2026-07-18T10:00:00.123Z out text</c>. The time is when the
     /// supervisor read the line (UTC, milliseconds); the tag is <c>out</c> or <c>err</c> for the
     /// node's streams, <c>sup</c> for the supervisor's own notes (exits, restarts), and <c>rot</c>
-    /// for the last line of a rotated file, which tells a follower to reopen the live file.
+    /// for the last line of a rotated file and <c>seg</c> for the first line of the file that
+    /// continues it; both carry the same identifier, so a follower that fell behind by several
+    /// rotations finds the right next file.
     /// The text is kept as the node wrote it, colour codes included.
     /// </summary>
     public static class NodeLogFormat
@@ -18,6 +20,7 @@ namespace FabstirHost.Core.Node
         public const string StderrTag = "err";
         public const string SupervisorTag = "sup";
         public const string RotatedTag = "rot";
+        public const string SegmentTag = "seg";
 
         private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
         private const int TimeLength = 24;

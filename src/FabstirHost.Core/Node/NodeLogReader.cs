@@ -137,14 +137,16 @@ namespace FabstirHost.Core.Node
                     }
 
                     pending.Append(chars, 0, decoder.GetChars(buffer, 0, read, chars, 0));
-                    if (EmitWholeLines(pending, onLine))
+                    string? nextSegment = EmitWholeLines(pending, onLine);
+                    if (nextSegment != null)
                     {
-                        // The file was rotated: the rest is in a new live file, from its start.
+                        // The file was rotated: go on with the file that continues it, from its start.
                         file.Dispose();
                         file = null;
+                        decoder.Reset();
                         while (file == null && !cancel.IsCancellationRequested)
                         {
-                            file = TryOpen(LivePath);
+                            file = OpenSegment(nextSegment);
                             if (file == null)
                             {
                                 await Task.Delay(50, cancel).ConfigureAwait(false);
@@ -162,8 +164,8 @@ namespace FabstirHost.Core.Node
             }
         }
 
-        /// <summary>Emits the complete lines; true when the rotation line was met.</summary>
-        private bool EmitWholeLines(StringBuilder pending, Action<NodeLogLine> onLine)
+        /// <summary>Emits the complete lines; at a rotation line, returns the next segment's id.</summary>
+        private string? EmitWholeLines(StringBuilder pending, Action<NodeLogLine> onLine)
         {
             string text = pending.ToString();
             int start = 0;
@@ -172,10 +174,11 @@ namespace FabstirHost.Core.Node
             {
                 string line = text.Substring(start, end - start);
                 start = end + 1;
-                if (IsRotation(line))
+                if (NodeLogFormat.TryParse(line, out _, out string tag, out string segment)
+                    && tag == NodeLogFormat.RotatedTag)
                 {
                     pending.Clear();
-                    return true;
+                    return segment;
                 }
 
                 NodeLogLine? parsed = Parse(line);
@@ -186,12 +189,56 @@ namespace FabstirHost.Core.Node
             }
 
             pending.Remove(0, start);
-            return false;
+            return null;
         }
 
-        private static bool IsRotation(string line)
+        /// <summary>
+        /// The file that starts with the given segment header: the live file, or an older one when
+        /// the follower fell behind. When retention has already deleted it, the oldest file left.
+        /// </summary>
+        private FileStream? OpenSegment(string segment)
         {
-            return NodeLogFormat.TryParse(line, out _, out string tag, out _) && tag == NodeLogFormat.RotatedTag;
+            string? oldest = null;
+            for (int generation = 0; ; generation++)
+            {
+                string path = generation == 0 ? LivePath : NodeLogFormat.RotatedFile(_directory, generation);
+                if (!File.Exists(path))
+                {
+                    break;
+                }
+
+                oldest = path;
+                if (FirstLine(path) is string first
+                    && NodeLogFormat.TryParse(first, out _, out string tag, out string text)
+                    && tag == NodeLogFormat.SegmentTag && text == segment)
+                {
+                    return TryOpen(path);
+                }
+            }
+
+            return oldest == null ? null : TryOpen(oldest);
+        }
+
+        private static string? FirstLine(string path)
+        {
+            using (FileStream? file = TryOpen(path))
+            {
+                if (file == null)
+                {
+                    return null;
+                }
+
+                using (var reader = new StreamReader(file, new UTF8Encoding(false)))
+                {
+                    return reader.ReadLine();
+                }
+            }
+        }
+
+        private static bool IsMarkerLine(string line)
+        {
+            return NodeLogFormat.TryParse(line, out _, out string tag, out _)
+                && (tag == NodeLogFormat.RotatedTag || tag == NodeLogFormat.SegmentTag);
         }
 
         private NodeLogLine? Parse(string line)
@@ -214,6 +261,7 @@ namespace FabstirHost.Core.Node
                     stream = NodeLogStream.Supervisor;
                     break;
                 case NodeLogFormat.RotatedTag:
+                case NodeLogFormat.SegmentTag:
                     return null;
                 default:
                     stream = NodeLogStream.Unknown;
@@ -232,7 +280,7 @@ namespace FabstirHost.Core.Node
             int count = 0;
             foreach (string line in lines)
             {
-                if (!IsRotation(line))
+                if (!IsMarkerLine(line))
                 {
                     count++;
                 }

@@ -86,7 +86,9 @@ namespace FabstirHost.Core.Node
 
         private void Rotate()
         {
-            _writer.Write(NodeLogFormat.Format(DateTime.UtcNow, NodeLogFormat.RotatedTag, "continued in " + NodeLogFormat.FileName));
+            string segment = Guid.NewGuid().ToString("N");
+            DateTime now = DateTime.UtcNow;
+            _writer.Write(NodeLogFormat.Format(now, NodeLogFormat.RotatedTag, segment));
             _writer.Write('\n');
             _writer.Dispose();
 
@@ -102,7 +104,10 @@ namespace FabstirHost.Core.Node
 
             File.Move(LivePath, NodeLogFormat.RotatedFile(_directory, 1));
             (_file, _writer) = Open();
-            _size = 0;
+            string header = NodeLogFormat.Format(now, NodeLogFormat.SegmentTag, segment);
+            _writer.Write(header);
+            _writer.Write('\n');
+            _size = Utf8NoBom.GetByteCount(header) + 1;
         }
 
         private (FileStream, StreamWriter) Open()
