@@ -177,27 +177,30 @@ namespace FabstirHost.Commands
 
         private void WaitForExit(NodeController controller)
         {
-            WriteVerbose("Waiting in the foreground until the node stops; Ctrl+C stops it.");
-            EventHandler stopOnExit = (sender, args) => StopQuietly(controller);
-            AppDomain.CurrentDomain.ProcessExit += stopOnExit;
-            try
+            using (var terminated = new CancellationTokenSource())
+            using (TerminationSignal.Register(() => terminated.Cancel()))
             {
+                WriteVerbose("Waiting in the foreground until the node stops; Ctrl+C or SIGTERM stops it.");
                 Run(async token =>
                 {
-                    try
+                    using (var either = CancellationTokenSource.CreateLinkedTokenSource(token, terminated.Token))
                     {
-                        await WatchUntilStoppedAsync(controller, token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        await controller.StopAsync(StopOnExitTimeout, Log, CancellationToken.None).ConfigureAwait(false);
-                        throw;
+                        try
+                        {
+                            await WatchUntilStoppedAsync(controller, either.Token).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            await controller.StopAsync(StopOnExitTimeout, Log, CancellationToken.None).ConfigureAwait(false);
+                            if (token.IsCancellationRequested)
+                            {
+                                throw;
+                            }
+
+                            Log.Verbose("SIGTERM received: the node was stopped.");
+                        }
                     }
                 });
-            }
-            finally
-            {
-                AppDomain.CurrentDomain.ProcessExit -= stopOnExit;
             }
         }
 
@@ -212,20 +215,6 @@ namespace FabstirHost.Commands
                 }
 
                 await Task.Delay(250, token).ConfigureAwait(false);
-            }
-        }
-
-        // SIGTERM to this PowerShell (a container stopping) ends the process; stop the node first.
-        private static void StopQuietly(NodeController controller)
-        {
-            try
-            {
-                controller.StopAsync(StopOnExitTimeout, Core.NullOperationLog.Instance, CancellationToken.None)
-                    .GetAwaiter().GetResult();
-            }
-            catch (Exception)
-            {
-                // The process is exiting; nothing is left to report to.
             }
         }
     }
