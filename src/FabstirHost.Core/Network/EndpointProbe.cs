@@ -173,7 +173,6 @@ namespace FabstirHost.Core.Network
                 Result.Reachable = false;
                 Result.Failure = kind;
                 Result.FailureMessage = message;
-                _log.Verbose($"{Url}: {message}");
             }
 
             public string TimeoutMessage()
