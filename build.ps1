@@ -52,6 +52,19 @@ function Invoke-Native {
     }
 }
 
+# Runs a script in a new pwsh process of the same PowerShell that runs this build.
+function Invoke-FreshPwsh([string] $Script, [string[]] $Arguments) {
+    $pwsh = (Get-Process -Id $PID).Path
+    $pwshArguments = @()
+    if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') {
+        $pwshArguments += (Join-Path $PSHOME 'pwsh.dll')
+    }
+
+    $pwshArguments += @('-NoProfile', '-NonInteractive', '-File', $Script) + $Arguments
+    & $pwsh @pwshArguments | Out-Host
+    return $LASTEXITCODE
+}
+
 function Install-NpmTools {
     $marker = Join-Path $root 'node_modules/.package-lock.json'
     $lock = Join-Path $root 'package-lock.json'
@@ -100,8 +113,9 @@ function Invoke-Build {
     Get-ChildItem $moduleDir -Filter '*.deps.json' | Remove-Item -Force
     Copy-Item (Join-Path $root 'FabstirHost.psd1') $moduleDir
     Copy-Item (Join-Path $root 'src/FabstirHost/Formats/*.format.ps1xml') $moduleDir
-    $help = Join-Path $root 'docs/en-US'
-    if (Test-Path $help) { Copy-Item $help $moduleDir -Recurse -Force }
+    Copy-Item (Join-Path $root 'docs/en-US') $moduleDir -Recurse -Force
+    $helpExit = Invoke-FreshPwsh (Join-Path $root 'build/New-MamlHelp.ps1') @('-ModuleDirectory', $moduleDir)
+    if ($helpExit -ne 0) { throw "Generating cmdlet help failed with exit code $helpExit." }
 
     if (Test-Path $standInDir) { Remove-Item $standInDir -Recurse -Force }
     Invoke-Native dotnet @('publish', (Join-Path $root 'tests/FabstirHost.StandInNode/FabstirHost.StandInNode.csproj'),
@@ -153,17 +167,11 @@ function Invoke-PesterTests {
     $pester = Join-Path $nugetRoot "pester/$pesterVersion/tools/Pester.psd1"
     $resultFile = Join-Path $out 'pester.xml'
     $runner = Join-Path $root 'build/Invoke-PesterRun.ps1'
-    $pwsh = (Get-Process -Id $PID).Path
-    $pwshArguments = @()
-    if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') {
-        $pwshArguments += (Join-Path $PSHOME 'pwsh.dll')
-    }
+    $runnerArguments = @('-PesterPath', $pester, '-TestPath', (Join-Path $root 'tests/Pester'), '-ResultFile', $resultFile)
+    if ($Filter) { $runnerArguments += @('-Filter', $Filter) }
 
     # A fresh pwsh, so the tests import the built module exactly as a user would.
-    $pwshArguments += @('-NoProfile', '-NonInteractive', '-File', $runner, '-PesterPath', $pester,
-        '-TestPath', (Join-Path $root 'tests/Pester'), '-ResultFile', $resultFile)
-    if ($Filter) { $pwshArguments += @('-Filter', $Filter) }
-    & $pwsh @pwshArguments | Out-Host
+    $null = Invoke-FreshPwsh $runner $runnerArguments
     if (-not (Test-Path $resultFile)) {
         return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
     }
