@@ -11,6 +11,18 @@ namespace FabstirHost.Commands
     /// <para type="synopsis">Checks everything a Fabstir host needs and says how to fix what is wrong.</para>
     /// <para type="description">Returns an ordered list of checks (FabstirDiagnostic: Name, Area, Status Pass, Warn, Fail or Skip, Detail, Remedy): the node binary, the model file, the node process against its state file, the API and P2P ports (who listens, on which interfaces), the local /health, the public URL (DNS, reachability, whether it reaches this same node), the host firewall, and the chain. Values come from the saved configuration unless given as parameters. Remedies are the commands to run; nothing is run or changed. 'Get-FabstirDiagnostics | Where-Object Status -eq Fail' lists the problems; -Quiet returns only $true or $false.</para>
     /// </summary>
+    /// <example>
+    /// <code>Get-FabstirDiagnostics</code>
+    /// <para>Checks the host described by the saved configuration and shows each check's status, area, name and detail.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-FabstirDiagnostics | Where-Object Status -eq Fail | Format-List Name, Detail, Remedy</code>
+    /// <para>Shows only what failed, with the command that fixes each problem.</para>
+    /// </example>
+    /// <example>
+    /// <code>if (-not (Get-FabstirDiagnostics -Quiet)) { throw 'The Fabstir host is not healthy.' }</code>
+    /// <para>Stops a runbook when any check fails.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "FabstirDiagnostics")]
     [OutputType(typeof(FabstirDiagnostic), typeof(bool))]
     public sealed class GetFabstirDiagnosticsCommand : FabstirCmdlet

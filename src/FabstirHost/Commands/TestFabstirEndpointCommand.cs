@@ -10,6 +10,18 @@ namespace FabstirHost.Commands
     /// <para type="synopsis">Tests whether Fabstir node URLs are reachable, as clients would reach them.</para>
     /// <para type="description">Resolves each URL's host, connects, completes TLS for https and asks the node's /health below the URL's path (https://gw/x/node1 is asked at https://gw/x/node1/health), then /v1/version. Returns $true or $false per URL, with the reason in the verbose stream; -Detailed returns a FabstirEndpointResult with the HTTP status, health status and issues, node version, latency, resolved addresses, certificate, and the kind of failure. Many URLs are probed concurrently. A warning is written for URLs only this machine or its network can reach.</para>
     /// </summary>
+    /// <example>
+    /// <code>Test-FabstirEndpoint https://node.example.com</code>
+    /// <para>Returns $true when a Fabstir node answers at https://node.example.com/health over a trusted connection.</para>
+    /// </example>
+    /// <example>
+    /// <code>Test-FabstirEndpoint https://gw.example.com/x/node1, http://203.0.113.7:8080 -Detailed -TimeoutSec 3</code>
+    /// <para>Probes both URLs at once and shows, for each, the status, health, node version, latency and the kind of failure.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-Content urls.txt | Test-FabstirEndpoint -Detailed | Where-Object { -not $_.Reachable } | Select-Object Url, Failure, FailureMessage</code>
+    /// <para>Lists the URLs of a fleet that clients cannot reach, and why.</para>
+    /// </example>
     [Cmdlet(VerbsDiagnostic.Test, "FabstirEndpoint")]
     [OutputType(typeof(bool), typeof(FabstirEndpointResult))]
     public sealed class TestFabstirEndpointCommand : FabstirCmdlet
