@@ -16,6 +16,24 @@ namespace FabstirHost.Core.Network
     /// The individual checks, each turning what was found into one <see cref="FabstirDiagnostic"/>.
     /// Shared by the full diagnostics and by the troubleshooter that picks checks for one failure.
     /// </summary>
+    /// <summary>What the node process check found, for judging who holds the node's ports.</summary>
+    internal sealed class NodeProcessFacts
+    {
+        public static readonly NodeProcessFacts Unknown = new NodeProcessFacts(null, false);
+
+        public NodeProcessFacts(int? runningProcessId, bool recordedButStopped)
+        {
+            RunningProcessId = runningProcessId;
+            RecordedButStopped = recordedButStopped;
+        }
+
+        /// <summary>The node's process id, when it runs and matches the state file.</summary>
+        public int? RunningProcessId { get; }
+
+        /// <summary>True when the state file names a node that is not running (or whose id was reused).</summary>
+        public bool RecordedButStopped { get; }
+    }
+
     internal static class DiagnosticChecks
     {
         public const string StartNode = "Start-FabstirNode";
@@ -119,8 +137,21 @@ namespace FabstirHost.Core.Network
                     "Test-FabstirModel");
         }
 
-        public static FabstirDiagnostic NodeProcess(FabstirPaths paths, out NodeStateSnapshot? state)
+        public static FabstirDiagnostic NodeProcess(FabstirPaths paths, out NodeProcessFacts facts)
         {
+            FabstirDiagnostic check = NodeProcess(paths, out NodeStateSnapshot? state, out ProcessIdentity? identity);
+            facts = new NodeProcessFacts(
+                identity?.IsNode == true ? state!.NodeProcessId : null,
+                state != null && identity?.IsNode != true);
+            return check;
+        }
+
+        private static FabstirDiagnostic NodeProcess(
+            FabstirPaths paths,
+            out NodeStateSnapshot? state,
+            out ProcessIdentity? identity)
+        {
+            identity = null;
             const string name = "Node process";
             try
             {
@@ -139,7 +170,7 @@ namespace FabstirHost.Core.Network
                     $"no state file at '{paths.StateFile}': no node was started by FabstirHost in this home");
             }
 
-            ProcessIdentity identity = state.CheckProcess();
+            identity = state.CheckProcess();
             if (!identity.IsNode)
             {
                 string exit = state.LastExitCode == null ? string.Empty : $", last exit code {state.LastExitCode}";
@@ -153,12 +184,17 @@ namespace FabstirHost.Core.Network
                 $"{state.RestartCount ?? 0} restart(s)");
         }
 
+        /// <summary>
+        /// Who listens on one of the node's ports. <paramref name="node"/> says what is known of the node:
+        /// running with a verified id (any other holder is a conflict), recorded but not running
+        /// (any holder blocks its start), or unknown (a holder that is not the node binary is suspect).
+        /// </summary>
         public static FabstirDiagnostic Port(
             string label,
             int port,
             string protocol,
             IReadOnlyList<ListeningSocket> table,
-            int? nodeProcessId,
+            NodeProcessFacts node,
             string? freeingRemedy)
         {
             string name = $"{label} {port}/{protocol}";
@@ -171,13 +207,10 @@ namespace FabstirHost.Core.Network
 
             string owners = string.Join(", ", sockets.Select(s => s.Owner).Distinct());
             string addresses = string.Join(", ", sockets.Select(s => s.Address.ToString()).Distinct());
-            ListeningSocket? stranger = sockets.FirstOrDefault(
-                s => nodeProcessId != null && s.ProcessId != null && s.ProcessId != nodeProcessId);
-            if (stranger != null)
+            FabstirDiagnostic? conflict = Conflict(name, port, protocol, sockets, node, freeingRemedy);
+            if (conflict != null)
             {
-                return new FabstirDiagnostic(DiagnosticArea.Ports, name, DiagnosticStatus.Fail,
-                    $"{port}/{protocol} is held by {stranger.Owner}, not by the node (pid {nodeProcessId})",
-                    freeingRemedy);
+                return conflict;
             }
 
             if (sockets.All(s => s.LoopbackOnly))
@@ -192,14 +225,44 @@ namespace FabstirHost.Core.Network
                 $"{owners} listens on {scope}");
         }
 
-        public static IEnumerable<FabstirDiagnostic> Ports(NodePorts ports, IReadOnlyList<ListeningSocket> table, int? nodeProcessId)
+        private static FabstirDiagnostic? Conflict(
+            string name,
+            int port,
+            string protocol,
+            IReadOnlyList<ListeningSocket> sockets,
+            NodeProcessFacts node,
+            string? freeingRemedy)
         {
-            yield return Port("API port", ports.ApiPort, "tcp", table, nodeProcessId,
+            string where = $"{port}/{protocol}";
+            if (node.RunningProcessId != null)
+            {
+                ListeningSocket? stranger = sockets.FirstOrDefault(s => s.ProcessId != null && s.ProcessId != node.RunningProcessId);
+                return stranger == null ? null : new FabstirDiagnostic(DiagnosticArea.Ports, name, DiagnosticStatus.Fail,
+                    $"{where} is held by {stranger.Owner}, not by the node (pid {node.RunningProcessId})", freeingRemedy);
+            }
+
+            if (node.RecordedButStopped)
+            {
+                return new FabstirDiagnostic(DiagnosticArea.Ports, name, DiagnosticStatus.Fail,
+                    $"{where} is held by {sockets[0].Owner} while the node is not running: the node cannot start " +
+                    "until it is freed", freeingRemedy);
+            }
+
+            ListeningSocket? other = sockets.FirstOrDefault(
+                s => s.ProcessName != null && s.ProcessName != NodeBinaryLocator.BinaryName);
+            return other == null ? null : new FabstirDiagnostic(DiagnosticArea.Ports, name, DiagnosticStatus.Warn,
+                $"{where} is held by {other.Owner}, which is not {NodeBinaryLocator.BinaryName}: if that is not " +
+                "the node (in a container, for example), the node cannot start", freeingRemedy);
+        }
+
+        public static IEnumerable<FabstirDiagnostic> Ports(NodePorts ports, IReadOnlyList<ListeningSocket> table, NodeProcessFacts node)
+        {
+            yield return Port("API port", ports.ApiPort, "tcp", table, node,
                 $"Stop the program holding it, or choose another: Set-FabstirHostConfig -ApiPort <port>");
             string p2pRemedy = "Stop the program holding it, or choose other P2P ports: Set-FabstirHostConfig -P2PPort <port>";
-            yield return Port("P2P port", ports.P2PPort, "tcp", table, nodeProcessId, p2pRemedy);
-            yield return Port("P2P port", ports.P2PPort + 1, "tcp", table, nodeProcessId, p2pRemedy);
-            yield return Port("P2P QUIC port", ports.P2PPort + 2, "udp", table, nodeProcessId, p2pRemedy);
+            yield return Port("P2P port", ports.P2PPort, "tcp", table, node, p2pRemedy);
+            yield return Port("P2P port", ports.P2PPort + 1, "tcp", table, node, p2pRemedy);
+            yield return Port("P2P QUIC port", ports.P2PPort + 2, "udp", table, node, p2pRemedy);
         }
 
         public static FabstirDiagnostic LocalHealth(FabstirEndpointResult local)

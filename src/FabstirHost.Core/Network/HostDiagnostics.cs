@@ -101,10 +101,9 @@ namespace FabstirHost.Core.Network
                 .ConfigureAwait(false));
 
             log.Progress(new OperationProgress(activity, "Node process and ports", 30));
-            Add(DiagnosticChecks.NodeProcess(options.Paths, out NodeStateSnapshot? state));
-            int? nodeProcessId = state?.CheckProcess().IsNode == true ? state.NodeProcessId : null;
+            Add(DiagnosticChecks.NodeProcess(options.Paths, out NodeProcessFacts node));
             IReadOnlyList<ListeningSocket> sockets = SocketTable.Read();
-            foreach (FabstirDiagnostic port in DiagnosticChecks.Ports(options.Ports, sockets, nodeProcessId))
+            foreach (FabstirDiagnostic port in DiagnosticChecks.Ports(options.Ports, sockets, node))
             {
                 Add(port);
             }

@@ -140,7 +140,7 @@ namespace FabstirHost.Core.Network
                     long? inode = SocketInode(ReadLink(descriptor));
                     if (inode != null && byInode.TryGetValue(inode.Value, out List<ListeningSocket>? owned))
                     {
-                        string name = ReadOrEmpty(Path.Combine(processDirectory, "comm")).Trim();
+                        string name = ProcessName(processDirectory);
                         owned.ForEach(socket =>
                         {
                             socket.ProcessId = pid;
@@ -149,6 +149,18 @@ namespace FabstirHost.Core.Network
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// The program's file name from its command line; <c>comm</c> is cut at 15 characters
+        /// ("fabstir-llm-nod") and so only a fallback.
+        /// </summary>
+        private static string ProcessName(string processDirectory)
+        {
+            string program = ReadOrEmpty(Path.Combine(processDirectory, "cmdline")).Split('\0')[0];
+            return program.Length > 0
+                ? Path.GetFileName(program)
+                : ReadOrEmpty(Path.Combine(processDirectory, "comm")).Trim();
         }
 
         internal static long? SocketInode(string? link)

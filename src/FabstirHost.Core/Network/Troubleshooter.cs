@@ -120,10 +120,10 @@ namespace FabstirHost.Core.Network
             bool urlIsHere = failure.Addresses.Count > 0 && failure.Addresses.All(a => UrlRules.IsThisMachine(a, local));
             if (urlIsHere && failure.Port != ports.ApiPort)
             {
-                yield return DiagnosticChecks.Port("URL port", failure.Port, "tcp", sockets, null, null);
+                yield return DiagnosticChecks.Port("URL port", failure.Port, "tcp", sockets, NodeProcessFacts.Unknown, null);
             }
 
-            yield return DiagnosticChecks.Port("API port", ports.ApiPort, "tcp", sockets, null, null);
+            yield return DiagnosticChecks.Port("API port", ports.ApiPort, "tcp", sockets, NodeProcessFacts.Unknown, null);
         }
 
         private FabstirDiagnostic FirewallCheck(NodePorts ports)

@@ -10,6 +10,7 @@ namespace FabstirHost.Tests.Network
     public sealed class DiagnosticChecksTests : IDisposable
     {
         private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+        private static readonly NodeProcessFacts ThisProcessIsTheNode = new(Environment.ProcessId, false);
         private readonly TempHome _home = new();
 
         public void Dispose() => _home.Dispose();
@@ -103,12 +104,12 @@ namespace FabstirHost.Tests.Network
             using var node = new IdleProcess();
             WriteState($"{{\"nodePid\":{node.Id},\"nodeStartTime\":\"{node.StartTimeUtc:O}\",\"restartCount\":2,\"status\":\"Running\"}}");
 
-            FabstirDiagnostic check = DiagnosticChecks.NodeProcess(_home.Paths, out NodeStateSnapshot? state);
+            FabstirDiagnostic check = DiagnosticChecks.NodeProcess(_home.Paths, out NodeProcessFacts facts);
 
             Assert.Equal(DiagnosticStatus.Pass, check.Status);
             Assert.Contains($"pid {node.Id}", check.Detail);
             Assert.Contains("2 restart(s)", check.Detail);
-            Assert.Equal(node.Id, state!.NodeProcessId);
+            Assert.Equal(node.Id, facts.RunningProcessId);
         }
 
         [Fact]
@@ -120,9 +121,10 @@ namespace FabstirHost.Tests.Network
             node.Kill();
             WriteState($"{{\"nodePid\":{id},\"nodeStartTime\":\"{started:O}\",\"status\":\"Running\",\"lastExitCode\":137}}");
 
-            FabstirDiagnostic check = DiagnosticChecks.NodeProcess(_home.Paths, out _);
+            FabstirDiagnostic check = DiagnosticChecks.NodeProcess(_home.Paths, out NodeProcessFacts facts);
 
             Assert.Equal(DiagnosticStatus.Fail, check.Status);
+            Assert.True(facts.RecordedButStopped);
             Assert.Contains($"process {id} is not running", check.Detail);
             Assert.Contains("last exit code 137", check.Detail);
             Assert.Equal("Start-FabstirNode", check.Remedy);
@@ -161,7 +163,7 @@ namespace FabstirHost.Tests.Network
             {
                 int port = ((IPEndPoint)listener.LocalEndpoint).Port;
 
-                FabstirDiagnostic check = DiagnosticChecks.Port("API port", port, "tcp", SocketTable.Read(), Environment.ProcessId, null);
+                FabstirDiagnostic check = DiagnosticChecks.Port("API port", port, "tcp", SocketTable.Read(), ThisProcessIsTheNode, null);
 
                 Assert.Equal(DiagnosticStatus.Pass, check.Status);
                 Assert.Contains($"(pid {Environment.ProcessId}) listens on all interfaces", check.Detail);
@@ -177,7 +179,7 @@ namespace FabstirHost.Tests.Network
         {
             using var silent = new SilentListener(IPAddress.Loopback);
 
-            FabstirDiagnostic check = DiagnosticChecks.Port("API port", silent.Port, "tcp", SocketTable.Read(), null, null);
+            FabstirDiagnostic check = DiagnosticChecks.Port("API port", silent.Port, "tcp", SocketTable.Read(), ThisProcessIsTheNode, null);
 
             Assert.Equal(DiagnosticStatus.Warn, check.Status);
             Assert.Contains("127.0.0.1 only", check.Detail);
@@ -188,7 +190,7 @@ namespace FabstirHost.Tests.Network
         {
             int port = FreePort.Tcp();
 
-            FabstirDiagnostic check = DiagnosticChecks.Port("API port", port, "tcp", SocketTable.Read(), null, null);
+            FabstirDiagnostic check = DiagnosticChecks.Port("API port", port, "tcp", SocketTable.Read(), NodeProcessFacts.Unknown, null);
 
             Assert.Equal(DiagnosticStatus.Fail, check.Status);
             Assert.Equal($"nothing listens on {port}/tcp", check.Detail);
@@ -202,7 +204,7 @@ namespace FabstirHost.Tests.Network
             using var taken = new UdpClient(new IPEndPoint(IPAddress.Any, p2p + 2));
             var ports = new NodePorts(FreePort.Tcp(), p2p);
 
-            var checks = DiagnosticChecks.Ports(ports, SocketTable.Read(), node.Id).ToList();
+            var checks = DiagnosticChecks.Ports(ports, SocketTable.Read(), new NodeProcessFacts(node.Id, false)).ToList();
             FabstirDiagnostic quic = checks.Single(c => c.Name == $"P2P QUIC port {p2p + 2}/udp");
 
             Assert.Equal(DiagnosticStatus.Fail, quic.Status);
@@ -212,13 +214,25 @@ namespace FabstirHost.Tests.Network
         }
 
         [Fact]
+        public void A_port_held_by_another_program_when_the_node_is_unknown_warns()
+        {
+            using var silent = new SilentListener(IPAddress.Any);
+
+            FabstirDiagnostic check = DiagnosticChecks.Port(
+                "API port", silent.Port, "tcp", SocketTable.Read(), NodeProcessFacts.Unknown, null);
+
+            Assert.Equal(DiagnosticStatus.Warn, check.Status);
+            Assert.Contains("which is not fabstir-llm-node", check.Detail);
+        }
+
+        [Fact]
         public void A_p2p_udp_port_bound_by_the_node_passes()
         {
             int p2p = FreePort.Range(3);
             using var bound = new UdpClient(new IPEndPoint(IPAddress.Any, p2p + 2));
 
             FabstirDiagnostic check = DiagnosticChecks.Port(
-                "P2P QUIC port", p2p + 2, "udp", SocketTable.Read(), Environment.ProcessId, null);
+                "P2P QUIC port", p2p + 2, "udp", SocketTable.Read(), ThisProcessIsTheNode, null);
 
             Assert.Equal(DiagnosticStatus.Pass, check.Status);
         }

@@ -26,7 +26,10 @@ namespace FabstirHost.Tests.Network
             Assert.Equal(
                 new[] { "Node", "Model", "Process", "Ports", "Local", "Public", "Firewall", "Chain" },
                 checks.Select(c => c.Area).Distinct());
-            Assert.Equal(DiagnosticStatus.Pass, Find(checks, $"API port {node.Port}/tcp").Status);
+            // No state file, and the listener is this test process, not a node binary: suspicious.
+            FabstirDiagnostic api = Find(checks, $"API port {node.Port}/tcp");
+            Assert.Equal(DiagnosticStatus.Warn, api.Status);
+            Assert.Contains("which is not fabstir-llm-node", api.Detail);
             Assert.Equal(DiagnosticStatus.Fail, Find(checks, $"P2P port {node.Port + 1}/tcp").Status);
             Assert.Equal(DiagnosticStatus.Pass, Find(checks, "Local health").Status);
             Assert.Equal(DiagnosticStatus.Warn, Find(checks, "Public URL").Status);
