@@ -1,12 +1,7 @@
 BeforeAll {
     Import-Module $env:FABSTIR_TEST_MODULE -Force
+    . (Join-Path $PSScriptRoot 'StandIn.ps1')
     $script:fqidSuffix = ',FabstirHost.Commands.GetFabstirDiagnosticsCommand'
-
-    function Get-FreeTcpPort {
-        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-        $listener.Start()
-        try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
-    }
 }
 
 Describe 'Get-FabstirDiagnostics' {
@@ -73,6 +68,46 @@ Describe 'Get-FabstirDiagnostics' {
     It 'stops with a clear error when the configured public URL is not a URL' {
         @{ publicUrl = 'node.example.com:8080' } | ConvertTo-Json | Set-Content (Join-Path $script:testHome 'config.json')
         { Get-FabstirDiagnostics -ErrorAction Stop } | Should -Throw -ErrorId "InvalidEndpointUrl$fqidSuffix"
+    }
+
+    Context 'with a running node' {
+        BeforeAll {
+            $script:node = Start-TestStandIn @{ FABSTIR_STANDIN_NODE_NAME = 'alpha' }
+            $script:other = Start-TestStandIn @{ FABSTIR_STANDIN_NODE_NAME = 'beta'; FABSTIR_STANDIN_BIND_ADDRESS = '127.0.0.2' }
+        }
+
+        AfterAll {
+            Stop-TestStandIn $script:other
+            Stop-TestStandIn $script:node
+        }
+
+        It 'answers $true with -Quiet when nothing fails' {
+            $arguments = @{ ApiPort = $node.ApiPort; P2PPort = $node.P2PPort; ModelPath = $node.Model; NodePath = $env:FABSTIR_TEST_STANDIN }
+            Get-FabstirDiagnostics @arguments -TimeoutSec 2 | Where-Object Status -eq Fail | Should -BeNullOrEmpty
+            Get-FabstirDiagnostics @arguments -TimeoutSec 2 -Quiet | Should -BeExactly $true
+        }
+
+        It 'passes the same-node check when the public URL reaches this node' {
+            $check = Get-FabstirDiagnostics -Url "http://localhost:$($node.ApiPort)" -ApiPort $node.ApiPort -TimeoutSec 2 |
+                Where-Object Name -eq 'Same node'
+            $check.Status | Should -Be 'Pass'
+            $check.Detail | Should -Match "node 'alpha'"
+        }
+
+        It 'fails the same-node check when the public URL reaches another node' {
+            $check = Get-FabstirDiagnostics -Url $other.Url -ApiPort $node.ApiPort -TimeoutSec 2 |
+                Where-Object Name -eq 'Same node'
+            $check.Status | Should -Be 'Fail'
+            $check.Detail | Should -Match "node 'beta'"
+            $check.Remedy | Should -Match "port $($node.ApiPort)"
+        }
+
+        It 'names the node process holding each port' {
+            $ports = Get-FabstirDiagnostics -ApiPort $node.ApiPort -P2PPort $node.P2PPort -TimeoutSec 2 |
+                Where-Object Area -eq Ports
+            $ports.Status | Should -Be @('Pass', 'Pass', 'Pass', 'Pass')
+            $ports | ForEach-Object { $_.Detail | Should -Match "fabstir-llm-node \(pid $($node.Process.Id)\) listens on all interfaces" }
+        }
     }
 
     It 'shows a table of status, area, name and detail' {

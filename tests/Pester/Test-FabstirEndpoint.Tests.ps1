@@ -1,12 +1,8 @@
 BeforeAll {
     Import-Module $env:FABSTIR_TEST_MODULE -Force
+    . (Join-Path $PSScriptRoot 'StandIn.ps1')
     $script:fqidSuffix = ',FabstirHost.Commands.TestFabstirEndpointCommand'
-
-    function Get-FreeTcpPort {
-        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-        $listener.Start()
-        try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
-    }
+    $script:node = Start-TestStandIn
 
     # A listener whose connections the kernel completes but nobody ever answers.
     $script:silent = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
@@ -17,9 +13,40 @@ BeforeAll {
 
 AfterAll {
     $script:silent.Stop()
+    Stop-TestStandIn $script:node
 }
 
 Describe 'Test-FabstirEndpoint' {
+    It 'returns $true for a running node' {
+        Test-FabstirEndpoint $node.Url -WarningAction SilentlyContinue | Should -BeExactly $true
+    }
+
+    It 'details the health, version, latency and addresses of a running node' {
+        $result = Test-FabstirEndpoint $node.Url -Detailed -WarningAction SilentlyContinue
+        $result.Reachable | Should -BeTrue
+        $result.StatusCode | Should -Be 200
+        $result.HealthStatus | Should -Be 'degraded'
+        $result.HealthIssues | Should -Be @('No P2P node available')
+        $result.NodeVersion | Should -Match '^\d+\.\d+\.\d+$'
+        $result.Latency.TotalMilliseconds | Should -BeGreaterThan 0
+        $result.Addresses.IPAddressToString | Should -Be @('127.0.0.1')
+        $result.Failure | Should -Be 'None'
+    }
+
+    It 'shows results as a table' {
+        $text = Test-FabstirEndpoint $node.Url, $closedUrl -Detailed -WarningAction SilentlyContinue | Out-String -Width 200
+        $text | Should -Match 'Url\s+Reachable\s+Status\s+Health\s+Version\s+Ms\s+Failure'
+        $text | Should -Match 'True\s+200\s+degraded'
+        $text | Should -Match 'ConnectionRefused: '
+    }
+
+    It 'keeps the path of the URL (the node serves none, so it is not a node there)' {
+        $result = Test-FabstirEndpoint "$($node.Url)/x/node1" -Detailed -WarningAction SilentlyContinue
+        $result.HealthUrl.AbsolutePath | Should -Be '/x/node1/health'
+        $result.Failure | Should -Be 'NotFabstirNode'
+        $result.StatusCode | Should -Be 404
+    }
+
     It 'returns $false for a closed port and gives the reason in the verbose stream' {
         $verbose = Test-FabstirEndpoint $closedUrl -TimeoutSec 2 -Verbose -WarningAction SilentlyContinue 4>&1
         $verbose | Where-Object { $_ -is [bool] } | Should -BeExactly $false
