@@ -55,12 +55,14 @@ namespace FabstirHost.Core.Network
 
             if (certificate.NotBefore.ToUniversalTime() > now)
             {
-                return $"it is not valid before {certificate.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm} UTC";
+                DateTime start = certificate.NotBefore.ToUniversalTime();
+                return $"it is not valid before {start:yyyy-MM-dd HH:mm} UTC";
             }
 
             if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
             {
-                return $"it was issued for '{certificate.GetNameInfo(X509NameType.DnsName, false)}', not for '{host}'";
+                string issuedFor = certificate.GetNameInfo(X509NameType.DnsName, false);
+                return $"it was issued for '{issuedFor}', not for '{host}'";
             }
 
             if ((errors & SslPolicyErrors.RemoteCertificateChainErrors) != 0)
@@ -73,12 +75,12 @@ namespace FabstirHost.Core.Network
 
         private static string ChainProblem(X509Certificate2 certificate, X509Chain? chain)
         {
-            X509ChainStatusFlags flags = chain?.ChainStatus.Aggregate(
-                X509ChainStatusFlags.NoError, (all, status) => all | status.Status) ?? X509ChainStatusFlags.NoError;
+            X509ChainStatusFlags flags = (chain?.ChainStatus ?? Array.Empty<X509ChainStatus>())
+                .Aggregate(X509ChainStatusFlags.NoError, (all, status) => all | status.Status);
             if (certificate.Subject == certificate.Issuer)
             {
-                return $"it is self-signed ({certificate.Subject}); clients trust only certificates from a public " +
-                    "authority";
+                return $"it is self-signed ({certificate.Subject}); clients trust only certificates from " +
+                    "a public authority";
             }
 
             if ((flags & X509ChainStatusFlags.Revoked) != 0)
@@ -88,8 +90,8 @@ namespace FabstirHost.Core.Network
 
             if ((flags & (X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain)) != 0)
             {
-                return $"its issuer '{certificate.Issuer}' is not trusted here, or the server does not send " +
-                    "the intermediate certificates";
+                return $"its issuer '{certificate.Issuer}' is not trusted here, or the server does not " +
+                    "send the intermediate certificates";
             }
 
             string detail = chain == null

@@ -35,7 +35,9 @@ namespace FabstirHost.Core.Network
     /// </summary>
     public interface IChainDiagnostics
     {
-        Task<IReadOnlyList<FabstirDiagnostic>> CheckAsync(ChainDiagnosticsContext context, CancellationToken cancellationToken);
+        Task<IReadOnlyList<FabstirDiagnostic>> CheckAsync(
+            ChainDiagnosticsContext context,
+            CancellationToken cancellationToken);
     }
 
     /// <summary>

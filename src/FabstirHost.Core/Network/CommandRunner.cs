@@ -64,7 +64,8 @@ namespace FabstirHost.Core.Network
                 if (!process.WaitForExit((int)Limit.TotalMilliseconds))
                 {
                     process.Kill();
-                    return new CommandOutput(-1, string.Empty, $"'{tool}' did not finish within {Limit.TotalSeconds} s");
+                    string late = $"'{tool}' did not finish within {Limit.TotalSeconds} s";
+                    return new CommandOutput(-1, string.Empty, late);
                 }
 
                 return new CommandOutput(process.ExitCode, output.Result, error.Result);
@@ -79,7 +80,9 @@ namespace FabstirHost.Core.Network
                 .Split(Path.PathSeparator)
                 .Concat(windows ? Array.Empty<string>() : new[] { "/usr/sbin", "/sbin", "/usr/local/sbin" })
                 .Where(folder => folder.Length > 0);
-            return folders.SelectMany(folder => names.Select(name => Path.Combine(folder, name))).FirstOrDefault(File.Exists);
+            return folders
+                .SelectMany(folder => names.Select(name => Path.Combine(folder, name)))
+                .FirstOrDefault(File.Exists);
         }
 
         private static string Quote(string argument)

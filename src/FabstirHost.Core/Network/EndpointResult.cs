@@ -108,7 +108,7 @@ namespace FabstirHost.Core.Network
         /// <summary>The raw <c>/v1/version</c> body, for comparing two views of a node.</summary>
         public string? VersionBody { get; internal set; }
 
-        /// <summary>Time from the start of the health request (connect included) to its complete answer.</summary>
+        /// <summary>From the start of the health request (connecting included) to its whole answer.</summary>
         public TimeSpan? Latency { get; internal set; }
 
         /// <summary>The addresses the host name resolved to (the address itself for an IP URL).</summary>

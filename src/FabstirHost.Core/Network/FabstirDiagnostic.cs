@@ -10,7 +10,7 @@ namespace FabstirHost.Core.Network
 
         Fail,
 
-        /// <summary>Not checked: nothing to check, or a prerequisite is missing (the detail says which).</summary>
+        /// <summary>Not checked: nothing to check, or something it needs is missing (see the detail).</summary>
         Skip,
     }
 
@@ -20,7 +20,12 @@ namespace FabstirHost.Core.Network
     /// </summary>
     public sealed class FabstirDiagnostic
     {
-        public FabstirDiagnostic(string area, string name, DiagnosticStatus status, string detail, string? remedy = null)
+        public FabstirDiagnostic(
+            string area,
+            string name,
+            DiagnosticStatus status,
+            string detail,
+            string? remedy = null)
         {
             Area = area;
             Name = name;
@@ -29,7 +34,9 @@ namespace FabstirHost.Core.Network
             Remedy = remedy;
         }
 
-        /// <summary>The part of the set-up: Node, Model, Process, Ports, Local, Public, Firewall, Chain.</summary>
+        /// <summary>
+        /// The part of the set-up: Node, Model, Process, Ports, Local, Public, Firewall, Chain.
+        /// </summary>
         public string Area { get; }
 
         public string Name { get; }
@@ -42,6 +49,20 @@ namespace FabstirHost.Core.Network
         public string? Remedy { get; }
 
         public override string ToString() => $"[{Status}] {Area}/{Name}: {Detail}";
+
+        public static FabstirDiagnostic Pass(string area, string name, string detail) =>
+            new FabstirDiagnostic(area, name, DiagnosticStatus.Pass, detail);
+
+        public static FabstirDiagnostic Warn(string area, string name, string detail, string? remedy) =>
+            new FabstirDiagnostic(area, name, DiagnosticStatus.Warn, detail, remedy);
+
+        public static FabstirDiagnostic Fail(string area, string name, string detail, string? remedy) =>
+            new FabstirDiagnostic(area, name, DiagnosticStatus.Fail, detail, remedy);
+
+        public static FabstirDiagnostic Skip(string area, string name, string detail, string? remedy = null)
+        {
+            return new FabstirDiagnostic(area, name, DiagnosticStatus.Skip, detail, remedy);
+        }
     }
 
     /// <summary>The names of the areas, so callers can filter without spelling them.</summary>

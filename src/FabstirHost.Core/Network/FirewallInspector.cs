@@ -7,7 +7,9 @@ using System.Text.RegularExpressions;
 
 namespace FabstirHost.Core.Network
 {
-    /// <summary>The ports a node needs open: the API port (TCP) and P2P ports P, P+1 (TCP) and P+2 (UDP).</summary>
+    /// <summary>
+    /// The ports a node needs open: the API port (TCP) and the P2P ports P, P+1 (TCP) and P+2 (UDP).
+    /// </summary>
     public sealed class NodePorts
     {
         public NodePorts(int apiPort, int p2pPort)
@@ -27,7 +29,9 @@ namespace FabstirHost.Core.Network
         };
     }
 
-    /// <summary>Which host firewall filters incoming connections, and what it would take to let the node in.</summary>
+    /// <summary>
+    /// Which host firewall filters incoming connections, and what it would take to let the node in.
+    /// </summary>
     public sealed class FirewallReport
     {
         public FirewallReport(string name, bool active, bool? portsOpen, string detail, string? openCommand)
@@ -39,12 +43,15 @@ namespace FabstirHost.Core.Network
             OpenCommand = openCommand;
         }
 
-        /// <summary><c>ufw</c>, <c>firewalld</c>, <c>nftables</c>, <c>iptables</c>, <c>Windows Defender Firewall</c> or <c>none</c>.</summary>
+        /// <summary>
+        /// <c>ufw</c>, <c>firewalld</c>, <c>nftables</c>, <c>iptables</c>, <c>Windows Defender Firewall</c>
+        /// or <c>none</c>.
+        /// </summary>
         public string Name { get; }
 
         public bool Active { get; }
 
-        /// <summary>True when rules allowing every node port were found, null when that could not be told.</summary>
+        /// <summary>True when rules allow every node port, null when that could not be told.</summary>
         public bool? PortsOpen { get; }
 
         public string Detail { get; }
@@ -59,6 +66,21 @@ namespace FabstirHost.Core.Network
     /// </summary>
     public sealed class FirewallInspector
     {
+        // "8080/tcp   ALLOW   Anywhere", "8081:8082/tcp (v6)   ALLOW IN   Anywhere (v6)", "8080   ALLOW ..."
+        private const string UfwAllowRule =
+            @"^(?<ports>[\d,:]+)(/(?<proto>tcp|udp))?\s+(\(v6\)\s+)?ALLOW(\s+IN)?\b";
+
+        // "tcp dport 8080 accept", "tcp dport { 8080, 8081-8082 } counter packets 0 bytes 0 accept"
+        private const string NftAcceptRule =
+            @"(?<proto>tcp|udp) dport (\{(?<ports>[^}]*)\}|(?<ports>[\d-]+))[^\n]*\baccept";
+
+        private const string NftTable = @"^table (?<family>\w+) (?<table>\S+) \{(?<body>.*?)^\}";
+        private const string NftChain = @"chain (?<chain>\S+) \{(?<body>.*?)\n\t\}";
+
+        // "-A INPUT -p tcp -m tcp --dport 8080 -j ACCEPT", "... -m multiport --dports 8081:8082 -j ACCEPT"
+        private const string IptablesAcceptRule =
+            @"^-A INPUT .*-p (?<proto>tcp|udp) .*--dports? (?<ports>[\d,:]+).*-j ACCEPT";
+
         private readonly ICommandRunner _commands;
         private readonly bool _windows;
 
@@ -75,15 +97,18 @@ namespace FabstirHost.Core.Network
                 return InspectWindows(ports);
             }
 
-            return InspectUfw(ports) ?? InspectFirewalld(ports) ?? InspectNftables(ports) ?? InspectIptables(ports)
+            return InspectUfw(ports)
+                ?? InspectFirewalld(ports)
+                ?? InspectNftables(ports)
+                ?? InspectIptables(ports)
                 ?? new FirewallReport("none", false, true, NoFirewallDetail(), null);
         }
 
         private static string NoFirewallDetail()
         {
-            return "no host firewall filters incoming connections (ufw, firewalld, nftables and iptables " +
-                "have no filtering rules or are not installed); a provider's firewall or security group may " +
-                "still block the ports";
+            return "no host firewall filters incoming connections (ufw, firewalld, nftables and " +
+                "iptables have no filtering rules or are not installed); a provider's firewall or " +
+                "security group may still block the ports";
         }
 
         private FirewallReport? InspectUfw(NodePorts ports)
@@ -105,10 +130,10 @@ namespace FabstirHost.Core.Network
             }
 
             var allowed = new List<(string Ports, string Protocol)>();
-            foreach (Match rule in Regex.Matches(
-                status.StandardOutput, @"^(?<ports>[\d,:]+)(/(?<proto>tcp|udp))?\s+(\(v6\)\s+)?ALLOW(\s+IN)?\b", RegexOptions.Multiline))
+            foreach (Match rule in Regex.Matches(status.StandardOutput, UfwAllowRule, RegexOptions.Multiline))
             {
-                allowed.Add((rule.Groups["ports"].Value, rule.Groups["proto"].Success ? rule.Groups["proto"].Value : "any"));
+                Group protocol = rule.Groups["proto"];
+                allowed.Add((rule.Groups["ports"].Value, protocol.Success ? protocol.Value : "any"));
             }
 
             return Judge("ufw", ports, allowed, UfwOpenCommand(ports));
@@ -159,10 +184,10 @@ namespace FabstirHost.Core.Network
             }
 
             var allowed = new List<(string Ports, string Protocol)>();
-            foreach (Match rule in Regex.Matches(
-                ruleset.StandardOutput, @"(?<proto>tcp|udp) dport (\{(?<ports>[^}]*)\}|(?<ports>[\d-]+))[^\n]*\baccept"))
+            foreach (Match rule in Regex.Matches(ruleset.StandardOutput, NftAcceptRule))
             {
-                allowed.Add((rule.Groups["ports"].Value.Replace(" ", string.Empty), rule.Groups["proto"].Value));
+                string list = rule.Groups["ports"].Value.Replace(" ", string.Empty);
+                allowed.Add((list, rule.Groups["proto"].Value));
             }
 
             return Judge("nftables", ports, allowed, NftOpenCommand(ports, inputChain));
@@ -174,16 +199,19 @@ namespace FabstirHost.Core.Network
         /// </summary>
         internal static string? FilteringNftInputChain(string ruleset)
         {
-            foreach (Match table in Regex.Matches(ruleset, @"^table (?<family>\w+) (?<table>\S+) \{(?<body>.*?)^\}", RegexOptions.Multiline | RegexOptions.Singleline))
+            var options = RegexOptions.Multiline | RegexOptions.Singleline;
+            foreach (Match table in Regex.Matches(ruleset, NftTable, options))
             {
-                foreach (Match chain in Regex.Matches(table.Groups["body"].Value, @"chain (?<chain>\S+) \{(?<body>.*?)\n\t\}", RegexOptions.Singleline))
+                string tableBody = table.Groups["body"].Value;
+                foreach (Match chain in Regex.Matches(tableBody, NftChain, RegexOptions.Singleline))
                 {
                     string body = chain.Groups["body"].Value;
                     bool input = Regex.IsMatch(body, @"hook input\b");
-                    bool drops = Regex.IsMatch(body, @"policy drop") || Regex.IsMatch(body, @"\b(drop|reject)\b");
+                    bool drops = Regex.IsMatch(body, @"\b(drop|reject)\b");
                     if (input && drops)
                     {
-                        return $"{table.Groups["family"].Value} {table.Groups["table"].Value} {chain.Groups["chain"].Value}";
+                        string family = table.Groups["family"].Value;
+                        return $"{family} {table.Groups["table"].Value} {chain.Groups["chain"].Value}";
                     }
                 }
             }
@@ -213,8 +241,7 @@ namespace FabstirHost.Core.Network
             }
 
             var allowed = new List<(string Ports, string Protocol)>();
-            foreach (Match rule in Regex.Matches(
-                text, @"^-A INPUT .*-p (?<proto>tcp|udp) .*--dports? (?<ports>[\d,:]+).*-j ACCEPT", RegexOptions.Multiline))
+            foreach (Match rule in Regex.Matches(text, IptablesAcceptRule, RegexOptions.Multiline))
             {
                 allowed.Add((rule.Groups["ports"].Value, rule.Groups["proto"].Value));
             }
@@ -231,25 +258,26 @@ namespace FabstirHost.Core.Network
                 return Unreadable("Windows Defender Firewall", state, open);
             }
 
-            if (!Regex.IsMatch(state.StandardOutput, @"^State\s+ON", RegexOptions.Multiline | RegexOptions.IgnoreCase))
+            const string name = "Windows Defender Firewall";
+            var options = RegexOptions.Multiline | RegexOptions.IgnoreCase;
+            if (!Regex.IsMatch(state.StandardOutput, @"^State\s+ON", options))
             {
-                return new FirewallReport("Windows Defender Firewall", false, true, "Windows Defender Firewall is off in every profile", null);
+                return new FirewallReport(name, false, true, $"{name} is off in every profile", null);
             }
 
             // Its rules are not port lists that can be read reliably from netsh; say so instead of guessing.
-            return new FirewallReport(
-                "Windows Defender Firewall",
-                true,
-                null,
-                "Windows Defender Firewall is on; whether it allows the node's ports was not determined",
-                open);
+            string detail = $"{name} is on; whether it allows the node's ports was not determined";
+            return new FirewallReport(name, true, null, detail, open);
         }
 
         private static FirewallReport Unreadable(string name, CommandOutput? output, string openCommand)
         {
-            string reason = output == null ? "it did not run" : FirstLine(output.StandardError + "\n" + output.StandardOutput);
-            return new FirewallReport(
-                name, true, null, $"{name} is installed but its rules could not be read ({reason}); run as root to check", openCommand);
+            string reason = output == null
+                ? "it did not run"
+                : FirstLine(output.StandardError + "\n" + output.StandardOutput);
+            string detail = $"{name} is installed but its rules could not be read ({reason}); " +
+                "run as root to check";
+            return new FirewallReport(name, true, null, detail, openCommand);
         }
 
         private static FirewallReport Judge(
@@ -258,19 +286,24 @@ namespace FabstirHost.Core.Network
             IReadOnlyList<(string Ports, string Protocol)> allowed,
             string openCommand)
         {
-            var closed = ports.All.Where(p => !allowed.Any(rule => Covers(rule, p.Port, p.Protocol))).ToList();
+            var closed = ports.All
+                .Where(p => !allowed.Any(rule => Covers(rule, p.Port, p.Protocol)))
+                .ToList();
             if (closed.Count == 0)
             {
-                return new FirewallReport(name, true, true, $"{name} is active and allows every node port", null);
+                return new FirewallReport(
+                    name, true, true, $"{name} is active and allows every node port", null);
             }
 
             string list = string.Join(", ", closed.Select(p => $"{p.Port}/{p.Protocol}"));
-            return new FirewallReport(name, true, false, $"{name} is active and no rule allows {list}", openCommand);
+            string detail = $"{name} is active and no rule allows {list}";
+            return new FirewallReport(name, true, false, detail, openCommand);
         }
 
         internal static bool Covers((string Ports, string Protocol) rule, int port, string protocol)
         {
-            if (rule.Protocol != "any" && !string.Equals(rule.Protocol, protocol, StringComparison.OrdinalIgnoreCase))
+            bool anyProtocol = rule.Protocol == "any";
+            if (!anyProtocol && !string.Equals(rule.Protocol, protocol, StringComparison.OrdinalIgnoreCase))
             {
                 return false;
             }
@@ -295,28 +328,33 @@ namespace FabstirHost.Core.Network
 
         private static string FirstLine(string text)
         {
-            return text.Split('\n').Select(line => line.Trim()).FirstOrDefault(line => line.Length > 0) ?? "no output";
+            return text.Split('\n')
+                .Select(line => line.Trim())
+                .FirstOrDefault(line => line.Length > 0) ?? "no output";
         }
 
         internal static string UfwOpenCommand(NodePorts p) =>
-            $"sudo ufw allow {p.ApiPort}/tcp && sudo ufw allow {p.P2PPort}:{p.P2PPort + 1}/tcp && sudo ufw allow {p.P2PPort + 2}/udp";
+            $"sudo ufw allow {p.ApiPort}/tcp && sudo ufw allow {p.P2PPort}:{p.P2PPort + 1}/tcp && " +
+            $"sudo ufw allow {p.P2PPort + 2}/udp";
 
         internal static string FirewalldOpenCommand(NodePorts p) =>
-            $"sudo firewall-cmd --permanent --add-port={p.ApiPort}/tcp --add-port={p.P2PPort}-{p.P2PPort + 1}/tcp " +
-            $"--add-port={p.P2PPort + 2}/udp && sudo firewall-cmd --reload";
+            $"sudo firewall-cmd --permanent --add-port={p.ApiPort}/tcp " +
+            $"--add-port={p.P2PPort}-{p.P2PPort + 1}/tcp --add-port={p.P2PPort + 2}/udp && " +
+            "sudo firewall-cmd --reload";
 
         internal static string NftOpenCommand(NodePorts p, string chain) =>
-            $"sudo nft insert rule {chain} tcp dport {{ {p.ApiPort}, {p.P2PPort}-{p.P2PPort + 1} }} accept && " +
-            $"sudo nft insert rule {chain} udp dport {p.P2PPort + 2} accept";
+            $"sudo nft insert rule {chain} tcp dport {{ {p.ApiPort}, {p.P2PPort}-{p.P2PPort + 1} }} " +
+            $"accept && sudo nft insert rule {chain} udp dport {p.P2PPort + 2} accept";
 
         internal static string IptablesOpenCommand(NodePorts p) =>
-            $"sudo iptables -I INPUT -p tcp -m multiport --dports {p.ApiPort},{p.P2PPort}:{p.P2PPort + 1} -j ACCEPT && " +
+            "sudo iptables -I INPUT -p tcp -m multiport " +
+            $"--dports {p.ApiPort},{p.P2PPort}:{p.P2PPort + 1} -j ACCEPT && " +
             $"sudo iptables -I INPUT -p udp --dport {p.P2PPort + 2} -j ACCEPT";
 
         internal static string WindowsOpenCommand(NodePorts p) =>
-            "New-NetFirewallRule -DisplayName 'Fabstir node (TCP)' -Direction Inbound -Action Allow -Protocol TCP " +
-            $"-LocalPort {p.ApiPort},{p.P2PPort},{p.P2PPort + 1}; " +
-            "New-NetFirewallRule -DisplayName 'Fabstir node (UDP)' -Direction Inbound -Action Allow -Protocol UDP " +
-            $"-LocalPort {p.P2PPort + 2}";
+            "New-NetFirewallRule -DisplayName 'Fabstir node (TCP)' -Direction Inbound -Action Allow " +
+            $"-Protocol TCP -LocalPort {p.ApiPort},{p.P2PPort},{p.P2PPort + 1}; " +
+            "New-NetFirewallRule -DisplayName 'Fabstir node (UDP)' -Direction Inbound -Action Allow " +
+            $"-Protocol UDP -LocalPort {p.P2PPort + 2}";
     }
 }

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using FabstirHost.Core.Config;
+using static FabstirHost.Core.Network.FabstirDiagnostic;
 
 namespace FabstirHost.Core.Network
 {
@@ -87,7 +88,8 @@ namespace FabstirHost.Core.Network
 
             // The slow parts (HTTP probes, firewall tools) start first and are collected in order.
             Uri localUrl = new Uri($"http://127.0.0.1:{options.ApiPort}");
-            Task<FabstirEndpointResult> local = EndpointProbe.ProbeAsync(localUrl, options.Timeout, log, cancellationToken);
+            Task<FabstirEndpointResult> local = EndpointProbe.ProbeAsync(
+                localUrl, options.Timeout, log, cancellationToken);
             Task<FabstirEndpointResult>? remote = options.PublicUrl == null
                 ? null
                 : EndpointProbe.ProbeAsync(options.PublicUrl, options.Timeout, log, cancellationToken);
@@ -97,8 +99,8 @@ namespace FabstirHost.Core.Network
             log.Progress(new OperationProgress(activity, "Node binary and model", 10));
             Add(DiagnosticChecks.NodeBinary(NodeBinaryLocator.Locate(options.NodePath)));
             Add(DiagnosticChecks.ModelFile(options.ModelPath));
-            Add(await DiagnosticChecks.ModelHashAsync(options.ModelPath, options.ModelHashes, cancellationToken)
-                .ConfigureAwait(false));
+            Add(await DiagnosticChecks.ModelHashAsync(
+                options.ModelPath, options.ModelHashes, cancellationToken).ConfigureAwait(false));
 
             log.Progress(new OperationProgress(activity, "Node process and ports", 30));
             Add(DiagnosticChecks.NodeProcess(options.Paths, out NodeProcessFacts node));
@@ -117,9 +119,11 @@ namespace FabstirHost.Core.Network
             Add(DiagnosticChecks.Firewall(await firewall.ConfigureAwait(false)));
 
             log.Progress(new OperationProgress(activity, "Chain", 90));
-            foreach (FabstirDiagnostic chain in await ChainChecksAsync(options, cancellationToken).ConfigureAwait(false))
+            IReadOnlyList<FabstirDiagnostic> chain = await ChainChecksAsync(options, cancellationToken)
+                .ConfigureAwait(false);
+            foreach (FabstirDiagnostic check in chain)
             {
-                Add(chain);
+                Add(check);
             }
 
             log.Progress(new OperationProgress(activity, "Done", 100, completed: true));
@@ -136,9 +140,9 @@ namespace FabstirHost.Core.Network
             if (remote == null)
             {
                 const string detail = "no public URL is configured";
-                add(new FabstirDiagnostic(DiagnosticArea.Public, "Public DNS", DiagnosticStatus.Skip, detail));
-                add(new FabstirDiagnostic(DiagnosticArea.Public, "Public reachability", DiagnosticStatus.Skip, detail));
-                add(new FabstirDiagnostic(DiagnosticArea.Public, "Same node", DiagnosticStatus.Skip, detail));
+                add(Skip(DiagnosticArea.Public, "Public DNS", detail));
+                add(Skip(DiagnosticArea.Public, "Public reachability", detail));
+                add(Skip(DiagnosticArea.Public, "Same node", detail));
                 return;
             }
 
@@ -155,7 +159,7 @@ namespace FabstirHost.Core.Network
             if (options.Chain == null)
             {
                 return SkippedChainChecks.Names
-                    .Select(name => new FabstirDiagnostic(DiagnosticArea.Chain, name, DiagnosticStatus.Skip, SkippedChainChecks.Detail))
+                    .Select(name => Skip(DiagnosticArea.Chain, name, SkippedChainChecks.Detail))
                     .ToList();
             }
 

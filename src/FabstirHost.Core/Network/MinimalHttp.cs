@@ -11,7 +11,11 @@ namespace FabstirHost.Core.Network
     /// <summary>An HTTP answer as read off the wire.</summary>
     internal sealed class HttpAnswer
     {
-        public HttpAnswer(int statusCode, string reason, IReadOnlyDictionary<string, string> headers, string body)
+        public HttpAnswer(
+            int statusCode,
+            string reason,
+            IReadOnlyDictionary<string, string> headers,
+            string body)
         {
             StatusCode = statusCode;
             Reason = reason;
@@ -46,8 +50,12 @@ namespace FabstirHost.Core.Network
     {
         private const int MaxHeaderBytes = 64 * 1024;
         private const int MaxBodyBytes = 1024 * 1024;
+        private const string ClosedMidAnswer = "the server closed the connection in the middle of its answer";
 
-        public static async Task<HttpAnswer> GetAsync(Stream stream, Uri url, CancellationToken cancellationToken)
+        public static async Task<HttpAnswer> GetAsync(
+            Stream stream,
+            Uri url,
+            CancellationToken cancellationToken)
         {
             string request =
                 $"GET {url.PathAndQuery} HTTP/1.1\r\n" +
@@ -78,7 +86,7 @@ namespace FabstirHost.Core.Network
                 {
                     throw new NotHttpException(head.Length == 0
                         ? "the server closed the connection without answering"
-                        : "the server closed the connection in the middle of its answer");
+                        : ClosedMidAnswer);
                 }
 
                 head.Append((char)next);
@@ -92,7 +100,9 @@ namespace FabstirHost.Core.Network
                     throw new NotHttpException("the server's answer has headers larger than 64 KB");
                 }
 
-                if (head.Length >= 4 && head[head.Length - 1] == '\n' && head.ToString(head.Length - 4, 4) == "\r\n\r\n")
+                bool ended = next == '\n' && head.Length >= 4
+                    && head.ToString(head.Length - 4, 4) == "\r\n\r\n";
+                if (ended)
                 {
                     return head.ToString(0, head.Length - 4);
                 }
@@ -102,7 +112,10 @@ namespace FabstirHost.Core.Network
         private static (int, string) ParseStatusLine(string line)
         {
             string[] parts = line.Split(new[] { ' ' }, 3);
-            if (parts.Length < 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int status))
+            int status = 0;
+            bool valid = parts.Length >= 2
+                && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out status);
+            if (!valid)
             {
                 throw new NotHttpException($"the server's status line '{line}' is not HTTP");
             }
@@ -125,7 +138,9 @@ namespace FabstirHost.Core.Network
             return headers;
         }
 
-        private static async Task<string> ReadBodyAsync(BufferedReader reader, Dictionary<string, string> headers)
+        private static async Task<string> ReadBodyAsync(
+            BufferedReader reader,
+            Dictionary<string, string> headers)
         {
             var body = new MemoryStream();
             if (headers.TryGetValue("Transfer-Encoding", out string? encoding)
@@ -136,7 +151,8 @@ namespace FabstirHost.Core.Network
             else if (headers.TryGetValue("Content-Length", out string? lengthText)
                 && long.TryParse(lengthText, NumberStyles.None, CultureInfo.InvariantCulture, out long length))
             {
-                await reader.CopyAsync(body, Math.Min(length, MaxBodyBytes), exact: true).ConfigureAwait(false);
+                long wanted = Math.Min(length, MaxBodyBytes);
+                await reader.CopyAsync(body, wanted, exact: true).ConfigureAwait(false);
             }
             else
             {
@@ -152,7 +168,9 @@ namespace FabstirHost.Core.Network
             {
                 string sizeLine = await reader.ReadLineAsync().ConfigureAwait(false);
                 string sizeText = sizeLine.Split(';')[0].Trim();
-                if (!long.TryParse(sizeText, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out long size))
+                bool valid = long.TryParse(
+                    sizeText, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out long size);
+                if (!valid)
                 {
                     throw new NotHttpException($"the server sent a malformed chunk size '{sizeLine}'");
                 }
@@ -200,7 +218,7 @@ namespace FabstirHost.Core.Network
                     int next = await ReadByteAsync().ConfigureAwait(false);
                     if (next < 0)
                     {
-                        throw new NotHttpException("the server closed the connection in the middle of its answer");
+                        throw new NotHttpException(ClosedMidAnswer);
                     }
 
                     if (next == '\n')
@@ -221,7 +239,7 @@ namespace FabstirHost.Core.Network
                     {
                         if (exact)
                         {
-                            throw new NotHttpException("the server closed the connection before its body was complete");
+                            throw new NotHttpException(ClosedMidAnswer);
                         }
 
                         return;
@@ -236,7 +254,8 @@ namespace FabstirHost.Core.Network
 
             private async Task<bool> FillAsync()
             {
-                _count = await _stream.ReadAsync(_buffer, 0, _buffer.Length, _cancellationToken).ConfigureAwait(false);
+                _count = await _stream.ReadAsync(_buffer, 0, _buffer.Length, _cancellationToken)
+                    .ConfigureAwait(false);
                 _position = 0;
                 return _count > 0;
             }

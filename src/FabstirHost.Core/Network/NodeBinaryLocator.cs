@@ -20,7 +20,9 @@ namespace FabstirHost.Core.Network
         public string Source { get; }
     }
 
-    /// <summary>Finds <c>fabstir-llm-node</c>: the configured path, then FABSTIR_NODE_PATH, then PATH.</summary>
+    /// <summary>
+    /// Finds <c>fabstir-llm-node</c>: the configured path, then FABSTIR_NODE_PATH, then PATH.
+    /// </summary>
     public static class NodeBinaryLocator
     {
         public const string EnvironmentVariable = "FABSTIR_NODE_PATH";
@@ -30,7 +32,8 @@ namespace FabstirHost.Core.Network
         {
             if (!string.IsNullOrWhiteSpace(configuredPath))
             {
-                return new NodeBinaryLocation(Path.GetFullPath(configuredPath), "the configuration (NodePath)");
+                string path = Path.GetFullPath(configuredPath);
+                return new NodeBinaryLocation(path, "the configuration (NodePath)");
             }
 
             string? fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);

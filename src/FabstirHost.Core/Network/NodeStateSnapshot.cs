@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -19,7 +20,10 @@ namespace FabstirHost.Core.Network
         public const string DamagedErrorId = "NodeStateFileDamaged";
 
         private static readonly string[] PidNames = { "nodePid", "nodeProcessId", "pid", "processId" };
-        private static readonly string[] StartNames = { "nodeStartTime", "nodeStartedAt", "nodeProcessStartTime", "startTime" };
+        private static readonly string[] StartNames =
+        {
+            "nodeStartTime", "nodeStartedAt", "nodeProcessStartTime", "startTime",
+        };
         private static readonly string[] RestartNames = { "restartCount", "restarts" };
 
         public int? NodeProcessId { get; private set; }
@@ -106,9 +110,10 @@ namespace FabstirHost.Core.Network
                     started = process.StartTime.ToUniversalTime();
                     name = process.ProcessName;
                 }
-                catch (Exception ex) when (ex is InvalidOperationException || ex is System.ComponentModel.Win32Exception)
+                catch (Exception ex) when (ex is InvalidOperationException || ex is Win32Exception)
                 {
-                    return new ProcessIdentity(false, null, null, $"process {NodeProcessId} exited while being checked");
+                    string gone = $"process {NodeProcessId} exited while being checked";
+                    return new ProcessIdentity(false, null, null, gone);
                 }
 
                 if (NodeStartTime != null && Math.Abs((started - NodeStartTime.Value).TotalSeconds) > 1)
@@ -124,7 +129,9 @@ namespace FabstirHost.Core.Network
 
         private static int? Integer(JObject source, string[] names)
         {
-            JToken? token = names.Select(name => source[name]).FirstOrDefault(t => t != null && t.Type == JTokenType.Integer);
+            JToken? token = names
+                .Select(name => source[name])
+                .FirstOrDefault(t => t != null && t.Type == JTokenType.Integer);
             return token == null ? (int?)null : token.Value<int>();
         }
 
@@ -137,10 +144,11 @@ namespace FabstirHost.Core.Network
                     return token.Value<DateTime>().ToUniversalTime();
                 }
 
-                if (token.Type == JTokenType.String && DateTime.TryParse(
-                    (string?)token, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime parsed))
+                const DateTimeStyles utc = DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal;
+                if (token.Type == JTokenType.String
+                    && DateTime.TryParse((string?)token, CultureInfo.InvariantCulture, utc, out DateTime at))
                 {
-                    return parsed;
+                    return at;
                 }
             }
 

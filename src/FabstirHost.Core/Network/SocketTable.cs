@@ -40,7 +40,9 @@ namespace FabstirHost.Core.Network
 
         public bool LoopbackOnly => IPAddress.IsLoopback(Address);
 
-        public string Owner => ProcessId == null ? "an unidentified process" : $"{ProcessName} (pid {ProcessId})";
+        public string Owner => ProcessId == null
+            ? "an unidentified process"
+            : $"{ProcessName} (pid {ProcessId})";
 
         public override string ToString() => $"{Protocol} {Address}:{Port} {Owner}";
     }
@@ -72,12 +74,15 @@ namespace FabstirHost.Core.Network
         }
 
         /// <summary>The sockets on one port and protocol.</summary>
-        public static IReadOnlyList<ListeningSocket> On(IEnumerable<ListeningSocket> sockets, int port, string protocol)
+        public static IReadOnlyList<ListeningSocket> On(
+            IEnumerable<ListeningSocket> sockets,
+            int port,
+            string protocol)
         {
             return sockets.Where(s => s.Port == port && s.Protocol == protocol).ToList();
         }
 
-        /// <summary>Parses one /proc/net table, keeping listening TCP and bound, unconnected UDP sockets.</summary>
+        /// <summary>Parses one /proc/net table: listening TCP, and bound but unconnected UDP sockets.</summary>
         internal static IEnumerable<ListeningSocket> ParseProcNet(string table, string protocol)
         {
             string wanted = protocol == "tcp" ? TcpListenState : UdpUnconnectedState;
@@ -90,13 +95,16 @@ namespace FabstirHost.Core.Network
                 }
 
                 string[] local = fields[1].Split(':');
-                if (local.Length != 2 || !long.TryParse(fields[9], NumberStyles.None, CultureInfo.InvariantCulture, out long inode))
+                long inode = 0;
+                bool valid = local.Length == 2
+                    && long.TryParse(fields[9], NumberStyles.None, CultureInfo.InvariantCulture, out inode);
+                if (!valid)
                 {
                     continue;
                 }
 
-                yield return new ListeningSocket(
-                    protocol, ParseHexAddress(local[0]), int.Parse(local[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture), inode);
+                int port = int.Parse(local[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                yield return new ListeningSocket(protocol, ParseHexAddress(local[0]), port, inode);
             }
         }
 
@@ -112,7 +120,8 @@ namespace FabstirHost.Core.Network
                 for (int i = 0; i < 4; i++)
                 {
                     string pair = hex.Substring(word * 8 + (3 - i) * 2, 2);
-                    bytes[word * 4 + i] = byte.Parse(pair, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                    bytes[(word * 4) + i] = byte.Parse(
+                        pair, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                 }
             }
 
@@ -122,7 +131,10 @@ namespace FabstirHost.Core.Network
 
         private static void AttachProcesses(List<ListeningSocket> sockets)
         {
-            var byInode = sockets.Where(s => s.Inode != 0).GroupBy(s => s.Inode).ToDictionary(g => g.Key, g => g.ToList());
+            var byInode = sockets
+                .Where(s => s.Inode != 0)
+                .GroupBy(s => s.Inode)
+                .ToDictionary(g => g.Key, g => g.ToList());
             if (byInode.Count == 0)
             {
                 return;
@@ -166,19 +178,26 @@ namespace FabstirHost.Core.Network
         internal static long? SocketInode(string? link)
         {
             const string prefix = "socket:[";
-            if (link == null || !link.StartsWith(prefix, StringComparison.Ordinal) || !link.EndsWith("]", StringComparison.Ordinal))
+            bool isSocket = link != null
+                && link.StartsWith(prefix, StringComparison.Ordinal)
+                && link.EndsWith("]", StringComparison.Ordinal);
+            if (!isSocket)
             {
                 return null;
             }
 
-            return long.TryParse(link.Substring(prefix.Length, link.Length - prefix.Length - 1), out long inode) ? inode : (long?)null;
+            string number = link!.Substring(prefix.Length, link.Length - prefix.Length - 1);
+            return long.TryParse(number, out long inode) ? inode : (long?)null;
         }
 
         private static IReadOnlyList<ListeningSocket> ReadPortable()
         {
             IPGlobalProperties properties = IPGlobalProperties.GetIPGlobalProperties();
-            return properties.GetActiveTcpListeners().Select(e => new ListeningSocket("tcp", e.Address, e.Port, 0))
-                .Concat(properties.GetActiveUdpListeners().Select(e => new ListeningSocket("udp", e.Address, e.Port, 0)))
+            var tcp = properties.GetActiveTcpListeners()
+                .Select(e => new ListeningSocket("tcp", e.Address, e.Port, 0));
+            var udp = properties.GetActiveUdpListeners()
+                .Select(e => new ListeningSocket("udp", e.Address, e.Port, 0));
+            return tcp.Concat(udp)
                 .ToList();
         }
 

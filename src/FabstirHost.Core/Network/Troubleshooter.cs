@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
+using static FabstirHost.Core.Network.FabstirDiagnostic;
 
 namespace FabstirHost.Core.Network
 {
@@ -32,8 +33,11 @@ namespace FabstirHost.Core.Network
             _localAddresses = localAddresses;
         }
 
-        /// <summary>The checks relevant to <paramref name="failure"/>, looking at this machine as it is now.</summary>
-        public static IReadOnlyList<FabstirDiagnostic> ForFailure(FabstirEndpointResult failure, int apiPort, int? p2pPort = null)
+        /// <summary>The checks relevant to <paramref name="failure"/>, looking at this machine now.</summary>
+        public static IReadOnlyList<FabstirDiagnostic> ForFailure(
+            FabstirEndpointResult failure,
+            int apiPort,
+            int? p2pPort = null)
         {
             return new Troubleshooter(ProcessCommandRunner.Instance).Diagnose(failure, apiPort, p2pPort);
         }
@@ -43,7 +47,10 @@ namespace FabstirHost.Core.Network
         /// <paramref name="apiPort"/> is the port the node listens on here (the URL may use another,
         /// behind a proxy); <paramref name="p2pPort"/> defaults to the API port + 1.
         /// </summary>
-        public IReadOnlyList<FabstirDiagnostic> Diagnose(FabstirEndpointResult failure, int apiPort, int? p2pPort = null)
+        public IReadOnlyList<FabstirDiagnostic> Diagnose(
+            FabstirEndpointResult failure,
+            int apiPort,
+            int? p2pPort = null)
         {
             if (failure.Reachable)
             {
@@ -53,8 +60,8 @@ namespace FabstirHost.Core.Network
             var ports = new NodePorts(apiPort, p2pPort ?? apiPort + 1);
             var found = new List<FabstirDiagnostic>
             {
-                new FabstirDiagnostic(DiagnosticArea.Public, "Endpoint", DiagnosticStatus.Fail,
-                    $"{failure.HealthUrl}: {failure.FailureMessage}", RemedyFor(failure, apiPort)),
+                Fail(DiagnosticArea.Public, "Endpoint", $"{failure.HealthUrl}: {failure.FailureMessage}",
+                    RemedyFor(failure, apiPort)),
             };
             switch (failure.Failure)
             {
@@ -90,26 +97,33 @@ namespace FabstirHost.Core.Network
         internal static string RemedyFor(FabstirEndpointResult failure, int apiPort)
         {
             string host = failure.Url.Host;
+            int port = failure.Port;
             switch (failure.Failure)
             {
                 case EndpointFailureKind.NameNotResolved:
-                    return $"Create an A record for '{host}' pointing at this machine's public address; check with: nslookup {host}";
+                    return $"Create an A record for '{host}' pointing at this machine's public address; " +
+                        $"check with: nslookup {host}";
                 case EndpointFailureKind.ConnectionRefused:
-                    return $"Start the node (Start-FabstirNode) and open TCP {failure.Port} in the firewall; see Get-FabstirDiagnostics";
+                    return $"Start the node (Start-FabstirNode) and open TCP {port} in the firewall; " +
+                        "see Get-FabstirDiagnostics";
+                case EndpointFailureKind.TimedOut when failure.ConnectedAddress != null:
+                    return $"Find what holds port {port} and stop it, or restart the node: Restart-FabstirNode";
                 case EndpointFailureKind.TimedOut:
-                    return failure.ConnectedAddress != null
-                        ? $"Find what holds port {failure.Port} and stop it, or restart the node: Restart-FabstirNode"
-                        : $"Allow TCP {failure.Port} in the firewall and forward it through any NAT to this machine's port {apiPort}";
+                    return $"Allow TCP {port} in the firewall and forward it through any NAT to this " +
+                        $"machine's port {apiPort}";
+                case EndpointFailureKind.TlsFailure when failure.Certificate == null:
+                    return $"The port does not speak TLS: use http://{failure.Url.Authority}, or put a TLS " +
+                        "proxy in front";
                 case EndpointFailureKind.TlsFailure:
-                    return failure.Certificate == null
-                        ? $"The port does not speak TLS: use http://{failure.Url.Authority}, or put a TLS proxy in front"
-                        : CertificateRemedy(failure);
+                    return CertificateRemedy(failure);
                 case EndpointFailureKind.HttpError:
-                    return $"Make the proxy in front forward '{failure.Url.AbsolutePath}' to http://127.0.0.1:{apiPort}";
+                    return $"Make the proxy in front forward '{failure.Url.AbsolutePath}' to " +
+                        $"http://127.0.0.1:{apiPort}";
                 case EndpointFailureKind.NotFabstirNode:
-                    return $"Check the URL's path, and that port {failure.Port} reaches the node (API port {apiPort})";
+                    return $"Check the URL's path, and that port {port} reaches the node (API port {apiPort})";
                 default:
-                    return $"Check the route to {host}: Test-NetConnection {host} -Port {failure.Port} (Windows) or nc -vz {host} {failure.Port}";
+                    return $"Check the route to {host}: Test-NetConnection {host} -Port {port} (Windows) " +
+                        $"or nc -vz {host} {port}";
             }
         }
 
@@ -117,13 +131,15 @@ namespace FabstirHost.Core.Network
         {
             IReadOnlyList<ListeningSocket> sockets = _sockets();
             IReadOnlyCollection<IPAddress> local = _localAddresses();
-            bool urlIsHere = failure.Addresses.Count > 0 && failure.Addresses.All(a => UrlRules.IsThisMachine(a, local));
+            bool urlIsHere = failure.Addresses.Count > 0
+                && failure.Addresses.All(a => UrlRules.IsThisMachine(a, local));
+            NodeProcessFacts unknown = NodeProcessFacts.Unknown;
             if (urlIsHere && failure.Port != ports.ApiPort)
             {
-                yield return DiagnosticChecks.Port("URL port", failure.Port, "tcp", sockets, NodeProcessFacts.Unknown, null);
+                yield return DiagnosticChecks.Port("URL port", failure.Port, "tcp", sockets, unknown, null);
             }
 
-            yield return DiagnosticChecks.Port("API port", ports.ApiPort, "tcp", sockets, NodeProcessFacts.Unknown, null);
+            yield return DiagnosticChecks.Port("API port", ports.ApiPort, "tcp", sockets, unknown, null);
         }
 
         private FabstirDiagnostic FirewallCheck(NodePorts ports)
@@ -133,37 +149,41 @@ namespace FabstirHost.Core.Network
 
         private static FabstirDiagnostic NatCheck(FabstirEndpointResult failure)
         {
-            return new FabstirDiagnostic(DiagnosticArea.Public, "NAT and provider firewall", DiagnosticStatus.Warn,
-                $"packets to {failure.Url.Host}:{failure.Port} get no answer at all: typical of a router or cloud NAT " +
-                "without port forwarding, or a provider firewall (security group) dropping them",
+            string target = $"{failure.Url.Host}:{failure.Port}";
+            return Warn(DiagnosticArea.Public, "NAT and provider firewall",
+                $"packets to {target} get no answer at all: typical of a router or cloud NAT without port " +
+                "forwarding, or of a provider firewall (security group) dropping them",
                 $"Forward TCP {failure.Port} to this machine and allow it in the provider's firewall");
         }
 
         private static FabstirDiagnostic CertificateCheck(FabstirEndpointResult failure)
         {
+            const string name = "Certificate";
             EndpointCertificate? certificate = failure.Certificate;
             if (certificate == null)
             {
-                return new FabstirDiagnostic(DiagnosticArea.Public, "Certificate", DiagnosticStatus.Fail,
-                    $"no TLS handshake with {failure.Url.Authority}: {failure.FailureMessage}", RemedyFor(failure, failure.Port));
+                return Fail(DiagnosticArea.Public, name,
+                    $"no TLS handshake with {failure.Url.Authority}: {failure.FailureMessage}",
+                    RemedyFor(failure, failure.Port));
             }
 
-            return new FabstirDiagnostic(DiagnosticArea.Public, "Certificate", DiagnosticStatus.Fail,
-                $"{certificate.Subject}, issued by {certificate.Issuer}, expires {certificate.NotAfter:yyyy-MM-dd}: " +
-                certificate.Problem,
+            return Fail(DiagnosticArea.Public, name,
+                $"{certificate.Subject}, issued by {certificate.Issuer}, expires " +
+                $"{certificate.NotAfter:yyyy-MM-dd}: {certificate.Problem}",
                 CertificateRemedy(failure));
         }
 
         private static string CertificateRemedy(FabstirEndpointResult failure)
         {
-            EndpointCertificate certificate = failure.Certificate!;
             string host = failure.Url.Host;
-            if (certificate.NotAfter < DateTime.UtcNow)
+            if (failure.Certificate!.NotAfter < DateTime.UtcNow)
             {
-                return "Renew the certificate of the TLS server in front of the node (Let's Encrypt: sudo certbot renew)";
+                return "Renew the certificate of the TLS server in front of the node " +
+                    "(Let's Encrypt: sudo certbot renew)";
             }
 
-            return $"Serve a certificate for '{host}' from a public authority (Let's Encrypt: sudo certbot certonly -d {host})";
+            return $"Serve a certificate for '{host}' from a public authority " +
+                $"(Let's Encrypt: sudo certbot certonly -d {host})";
         }
     }
 }

@@ -78,7 +78,8 @@ namespace FabstirHost.Commands
             DiagnosticsOptions options = Invoke(BuildOptions);
             WriteVerbose($"Diagnosing the host in '{Paths.Home}': API port {options.ApiPort}, P2P port " +
                 $"{options.Ports.P2PPort}, public URL {options.PublicUrl?.ToString() ?? "(none)"}.");
-            IReadOnlyList<FabstirDiagnostic> checks = Run(token => HostDiagnostics.RunAsync(options, Log, token));
+            IReadOnlyList<FabstirDiagnostic> checks = Run(
+                token => HostDiagnostics.RunAsync(options, Log, token));
             if (Quiet.IsPresent)
             {
                 WriteObject(checks.All(check => check.Status != DiagnosticStatus.Fail));

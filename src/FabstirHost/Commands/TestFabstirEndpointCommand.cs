@@ -83,7 +83,8 @@ namespace FabstirHost.Commands
             }
 
             TimeSpan timeout = TimeSpan.FromSeconds(TimeoutSec);
-            WriteVerbose($"Probing {_urls.Count} URL(s), {Math.Min(ThrottleLimit, _urls.Count)} at a time, {TimeoutSec} s each.");
+            int atOnce = Math.Min(ThrottleLimit, _urls.Count);
+            WriteVerbose($"Probing {_urls.Count} URL(s), {atOnce} at a time, {TimeoutSec} s each.");
             IReadOnlyList<FabstirEndpointResult> results = Run(
                 token => EndpointProbe.ProbeManyAsync(_urls, timeout, ThrottleLimit, Log, token));
             foreach (FabstirEndpointResult result in results)
