@@ -113,7 +113,9 @@ foreach ($cmdlet in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-
     $parameterDocs = @{}
     foreach ($parameter in $cmdlet.Parameters.Values) {
         if ($commonParameters -contains $parameter.Name) { continue }
-        $propertyDoc = $members["P:$typeName.$($parameter.Name)"]
+        # A parameter inherited from a base cmdlet class is documented on that class.
+        $declaring = $cmdlet.ImplementingType.GetProperty($parameter.Name).DeclaringType.FullName
+        $propertyDoc = $members["P:$declaring.$($parameter.Name)"]
         $parameterDocs[$parameter.Name] = if ($propertyDoc) { Get-PlainText $propertyDoc.summary } else { '' }
     }
 

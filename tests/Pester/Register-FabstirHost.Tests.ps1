@@ -187,6 +187,14 @@ Describe 'Register-FabstirHost' {
             }
         }
 
+        It 'drops a duplicate model with a warning' {
+            $parameters = $common.Clone()
+            $parameters.Model = @($script:servedModel, $script:servedModel)
+            $hostKey = New-SecureKey $script:chain.HostKey
+            Register-FabstirHost -Url $url @parameters -PrivateKey $hostKey -NoStart -WhatIf -WarningVariable warnings -WarningAction SilentlyContinue
+            ($warnings -join "`n") | Should -Match 'given more than once; it is registered once'
+        }
+
         It 'prints the plan with -WhatIf and changes nothing' {
             $host2 = $script:chain.HostKey
             $output = Register-FabstirHost -Url $url @common -PrivateKey (New-SecureKey $host2) -NoStart -UsdcPerMillionTokens 3 -WhatIf

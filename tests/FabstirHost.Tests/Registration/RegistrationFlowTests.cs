@@ -7,6 +7,7 @@ using FabstirHost.Core.Config;
 using FabstirHost.Core.Node;
 using FabstirHost.TestChain;
 using FabstirHost.Tests.Infrastructure;
+using Nethereum.Hex.HexConvertors.Extensions;
 using Newtonsoft.Json.Linq;
 using Xunit;
 
@@ -55,7 +56,8 @@ namespace FabstirHost.Tests.Registration
             Assert.Equal("eu-west", (string?)metadata["location"]);
             Assert.Equal(Environment.ProcessorCount, (int)metadata["cpuCount"]!);
             Assert.Equal(result.NativePrice, await PriceAsync(box, result.Models[0].Id, Addresses.Zero));
-            Assert.Equal(result.StablePrice, await PriceAsync(box, result.Models[0].Id, _chain.Info.UsdcToken));
+            string usdc = _chain.Info.UsdcToken;
+            Assert.Equal(result.StablePrice, await PriceAsync(box, result.Models[0].Id, usdc));
 
             HostConfig config = HostConfigStore.Load(box.Paths)!;
             Assert.True(config.Registered);
@@ -68,10 +70,12 @@ namespace FabstirHost.Tests.Registration
 
             // The node got the key in its environment, and it appears nowhere else.
             NodeState state = box.NodeState!;
-            Assert.Contains("HOST_PRIVATE_KEY=" + box.PrivateKey, File.ReadAllText($"/proc/{state.NodePid}/environ"));
+            string environment = File.ReadAllText($"/proc/{state.NodePid}/environ");
+            Assert.Contains("HOST_PRIVATE_KEY=" + box.PrivateKey, environment);
             string homeText = box.AllHomeText();
             Assert.Contains("Host private key loaded", homeText);
-            AssertNoKey(box, homeText + box.Log.All + string.Join("\n", box.Log.ProgressRecords.Select(p => p.Status)));
+            string progress = string.Join("\n", box.Log.ProgressRecords.Select(p => p.Status));
+            AssertNoKey(box, homeText + box.Log.All + progress);
         }
 
         [Fact]
@@ -117,8 +121,9 @@ namespace FabstirHost.Tests.Registration
             JObject metadata = JObject.Parse(record.Metadata);
             Assert.Equal(HostMetadata.PublicKeyOf(box.Key), (string?)metadata["publicKey"]);
             Assert.Equal("test", (string?)metadata["region"]);
-            Assert.Equal(new BigInteger(7500), await PriceAsync(box, updated.Models[0].Id, _chain.Info.UsdcToken));
-            Assert.Equal(new BigInteger(7500), await PriceAsync(box, updated.Models[1].Id, _chain.Info.UsdcToken));
+            string usdc = _chain.Info.UsdcToken;
+            Assert.Equal(new BigInteger(7500), await PriceAsync(box, updated.Models[0].Id, usdc));
+            Assert.Equal(new BigInteger(7500), await PriceAsync(box, updated.Models[1].Id, usdc));
             Assert.Equal(RegistrationStatus.Unchanged, (await box.RegisterAsync(request)).Status);
         }
 
@@ -200,7 +205,8 @@ namespace FabstirHost.Tests.Registration
         {
             using var box = await RegistrationSandbox.CreateAsync(_chain);
 
-            RegistrationPlan plan = await box.Registrar().PlanAsync(box.Request(), box.Key, CancellationToken.None);
+            RegistrationPlan plan =
+                await box.Registrar().PlanAsync(box.Request(), box.Key, CancellationToken.None);
 
             Assert.Equal(RegistrationStatus.Registered, plan.Status);
             Assert.Equal(4, plan.Transactions.Count);
@@ -223,7 +229,7 @@ namespace FabstirHost.Tests.Registration
                 new ModelTokenPricingFunction
                 {
                     Operator = box.Key.Address,
-                    ModelId = Nethereum.Hex.HexConvertors.Extensions.HexByteConvertorExtensions.HexToByteArray(modelId),
+                    ModelId = modelId.HexToByteArray(),
                     Token = token,
                 },
                 CancellationToken.None);

@@ -43,15 +43,10 @@ namespace FabstirHost.Core.Chain.Registration
             SecureFile.WriteAllTextAtomic(paths.ConfigFile, config.ToString(Formatting.Indented));
         }
 
+        // The profile's node environment names every contract by the setting's variable name.
         private static string ContractAddress(ChainProfile profile, ChainSetting setting)
         {
-            if (setting == ChainSetting.NodeRegistry) return profile.NodeRegistry;
-            if (setting == ChainSetting.ModelRegistry) return profile.ModelRegistry;
-            if (setting == ChainSetting.HostEarnings) return profile.HostEarnings;
-            if (setting == ChainSetting.JobMarketplace) return profile.JobMarketplace;
-            if (setting == ChainSetting.ProofSystem) return profile.ProofSystem;
-            if (setting == ChainSetting.FabToken) return profile.FabToken;
-            return profile.UsdcToken;
+            return profile.ToNodeEnvironment()[setting.EnvironmentName];
         }
 
         private static string Name(string property)
