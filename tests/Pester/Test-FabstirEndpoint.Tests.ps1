@@ -71,7 +71,8 @@ Describe 'Test-FabstirEndpoint' {
     }
 
     It 'warns that a loopback or localhost URL is local only' {
-        $null = Test-FabstirEndpoint $closedUrl -TimeoutSec 1 -WarningVariable warnings -WarningAction Ignore
+        $null = Test-FabstirEndpoint $closedUrl -TimeoutSec 1 -WarningVariable warnings `
+            -WarningAction SilentlyContinue
         $warnings | Should -Match 'only be reached from this machine'
         $byName = $closedUrl -replace '127.0.0.1', 'localhost'
         $result = Test-FabstirEndpoint $byName -Detailed -WarningAction SilentlyContinue
@@ -97,7 +98,8 @@ Describe 'Test-FabstirEndpoint' {
     }
 
     It 'writes a non-terminating error for a URL that is not a node URL and goes on' {
-        $results = Test-FabstirEndpoint 'ftp://x', 'https://a.invalid' -ErrorVariable problems -ErrorAction Ignore
+        $results = Test-FabstirEndpoint 'ftp://x', 'https://a.invalid' -ErrorVariable problems `
+            -ErrorAction SilentlyContinue
         @($results).Count | Should -Be 1
         $problems[0].FullyQualifiedErrorId | Should -Be "InvalidEndpointUrl$fqidSuffix"
         $problems[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
