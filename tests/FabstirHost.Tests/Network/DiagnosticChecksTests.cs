@@ -154,6 +154,35 @@ namespace FabstirHost.Tests.Network
         }
 
         [Fact]
+        public void A_state_file_in_the_node_lifecycle_shape_is_matched_by_start_token()
+        {
+            using var node = new IdleProcess();
+            string token = NodeStateSnapshot.StartToken(node.Id, node.StartTimeUtc);
+            WriteState($"{{\"schemaVersion\":1,\"status\":\"Ready\",\"supervisorPid\":1,\"nodePid\":{node.Id}," +
+                $"\"nodeStartToken\":\"{token}\",\"nodeStartedAt\":\"{DateTime.UtcNow.AddMinutes(-3):O}\"," +
+                "\"restartCount\":1,\"settings\":{\"apiPort\":8080,\"p2pPort\":8081}}");
+
+            FabstirDiagnostic check = DiagnosticChecks.NodeProcess(_home.Paths, out NodeProcessFacts facts);
+
+            Assert.Equal(DiagnosticStatus.Pass, check.Status);
+            Assert.Contains("1 restart(s)", check.Detail);
+            Assert.Equal(node.Id, facts.RunningProcessId);
+        }
+
+        [Fact]
+        public void A_start_token_that_differs_means_the_id_was_reused()
+        {
+            using var other = new IdleProcess();
+            WriteState($"{{\"status\":\"Ready\",\"nodePid\":{other.Id},\"nodeStartToken\":\"1\"}}");
+
+            FabstirDiagnostic check = DiagnosticChecks.NodeProcess(_home.Paths, out NodeProcessFacts facts);
+
+            Assert.Equal(DiagnosticStatus.Fail, check.Status);
+            Assert.Contains("reused", check.Detail);
+            Assert.True(facts.RecordedButStopped);
+        }
+
+        [Fact]
         public void No_state_file_is_skipped_and_a_damaged_one_fails()
         {
             Assert.Equal(DiagnosticStatus.Skip, DiagnosticChecks.NodeProcess(_home.Paths, out _).Status);
