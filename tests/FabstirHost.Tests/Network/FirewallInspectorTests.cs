@@ -8,11 +8,12 @@ namespace FabstirHost.Tests.Network
     {
         private static readonly NodePorts Ports = new(8080, 8081);
 
-        [Fact]
-        public void This_machine_has_no_active_firewall_and_passes()
+        [NamespaceFact]
+        public void No_filtering_rules_pass_without_a_remedy()
         {
-            // The real tools where installed (ufw says inactive, nft and iptables have no filtering rules).
-            FirewallReport report = new FirewallInspector(ProcessCommandRunner.Instance).Inspect(Ports);
+            // The real tools in a namespace with no rules: ufw (when installed) says inactive, nft
+            // lists an empty ruleset and iptables only ACCEPT policies.
+            FirewallReport report = new FirewallInspector(new NamespacedCommandRunner(":")).Inspect(Ports);
             FabstirDiagnostic check = DiagnosticChecks.Firewall(report);
 
             Assert.Equal("none", report.Name);
