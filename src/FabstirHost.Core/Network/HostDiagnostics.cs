@@ -57,6 +57,7 @@ namespace FabstirHost.Core.Network
                 ModelPath = config?.ModelPath,
                 NodePath = config?.NodePath,
             };
+
             if (!string.IsNullOrWhiteSpace(config?.PublicUrl))
             {
                 options.PublicUrl = UrlRules.Parse(config!.PublicUrl!);

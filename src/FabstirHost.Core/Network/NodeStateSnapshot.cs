@@ -25,6 +25,7 @@ namespace FabstirHost.Core.Network
         {
             "nodeStartTime", "nodeStartedAt", "nodeProcessStartTime", "startTime",
         };
+
         private static readonly string[] RestartNames = { "restartCount", "restarts" };
 
         public int? NodeProcessId { get; private set; }

@@ -199,6 +199,7 @@ namespace FabstirHost.Core.Network
                 {
                     NoDelay = true,
                 };
+
                 try
                 {
                     using (token.Register(() => socket.Dispose()))

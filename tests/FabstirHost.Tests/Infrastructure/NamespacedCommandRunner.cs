@@ -46,6 +46,7 @@ namespace FabstirHost.Tests.Infrastructure
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
+
             string script = _setup + "\nexec \"$@\"";
             foreach (string argument in new[] { "-n", "sh", "-c", script, "sh", path }.Concat(arguments))
             {

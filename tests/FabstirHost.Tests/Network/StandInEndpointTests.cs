@@ -113,6 +113,7 @@ namespace FabstirHost.Tests.Network
                 NodePath = TestAssets.StandInNode,
                 PublicUrl = $"http://localhost:{node.ApiPort}",
             };
+
             DiagnosticsOptions options = DiagnosticsOptions.FromConfig(home.Paths, config);
             options.Timeout = Timeout;
 
@@ -140,6 +141,7 @@ namespace FabstirHost.Tests.Network
                 ["P2P_PORT"] = p2p.ToString(),
                 ["FABSTIR_STANDIN_LOAD_MS"] = "0",
             }));
+
             DateTime started = node.Process.StartTime.ToUniversalTime();
             int exitCode = await node.WaitForExitAsync(Ready);
             using var home = new TempHome();
