@@ -71,6 +71,8 @@ Describe 'Get-FabstirDiagnostics' {
         @{ publicUrl = 'node.example.com:8080' } | ConvertTo-Json |
             Set-Content (Join-Path $script:testHome 'config.json')
         { Get-FabstirDiagnostics -ErrorAction Stop } | Should -Throw -ErrorId "InvalidEndpointUrl$fqidSuffix"
+        $checks = Get-FabstirDiagnostics -Url 'https://node.example.invalid' -ApiPort (Get-FreeTcpPort) -TimeoutSec 1
+        ($checks | Where-Object Name -eq 'Public URL').Detail | Should -Match 'node.example.invalid'
     }
 
     Context 'with a running node' {
