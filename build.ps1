@@ -42,6 +42,7 @@ $moduleRoot = Join-Path $out 'Modules'
 $moduleDir = Join-Path $moduleRoot 'FabstirHost'
 $standInDir = Join-Path $out 'standin'
 $contractsOut = Join-Path $out 'contracts'
+$testChainDir = Join-Path $out 'testchain'
 $pesterVersion = '5.7.1'
 
 function Invoke-Native {
@@ -85,7 +86,7 @@ function Build-Contracts {
 
     $stamp = Join-Path $contractsOut '.stamp'
     $newest = ($files | Measure-Object LastWriteTimeUtc -Maximum).Maximum
-    if ((Test-Path $stamp) -and (Get-Item $stamp).LastWriteTimeUtc -ge $newest) { return }
+    if ((Test-Path $stamp) -and (Get-Item -Force $stamp).LastWriteTimeUtc -ge $newest) { return }
 
     Write-Host 'Compiling Solidity test contracts with solc-js...'
     New-Item -ItemType Directory -Force $contractsOut | Out-Null
@@ -121,6 +122,10 @@ function Invoke-Build {
     Invoke-Native dotnet @('publish', (Join-Path $root 'tests/FabstirHost.StandInNode/FabstirHost.StandInNode.csproj'),
         '-c', $Configuration, '--no-build', '-o', $standInDir, '--nologo', '-v', 'q')
 
+    if (Test-Path $testChainDir) { Remove-Item $testChainDir -Recurse -Force }
+    Invoke-Native dotnet @('publish', (Join-Path $root 'tests/FabstirHost.TestChain/FabstirHost.TestChain.csproj'),
+        '-c', $Configuration, '--no-build', '-o', $testChainDir, '--nologo', '-v', 'q')
+
     Build-Contracts
 }
 
@@ -130,6 +135,8 @@ function Set-TestEnvironment {
     $env:FABSTIR_TEST_ANVIL = Join-Path $root 'node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil'
     $env:FABSTIR_TEST_CAST = Join-Path $root 'node_modules/@foundry-rs/cast-linux-amd64/bin/cast'
     $env:FABSTIR_TEST_CONTRACTS = $contractsOut
+    $env:FABSTIR_TEST_CHAINSEEDER = Join-Path $testChainDir 'fabstir-test-chain'
+    $env:FABSTIR_TEST_LOCALCHAIN = Join-Path $root 'tests/LocalChain.psm1'
     $env:PSModulePath = $moduleRoot + [IO.Path]::PathSeparator + $env:PSModulePath
 }
 
