@@ -90,6 +90,29 @@ Describe 'Register-FabstirHost' {
         }
     }
 
+    Context 'a public URL nobody can reach' {
+        It 'stops the node it started, sends nothing, and shows the checks to make' {
+            $key = $script:chain.HostKey
+            $before = Get-Nonce $script:chain.HostAddress
+            $closed = "http://127.0.0.1:$(Get-FreePortRange 1)"
+
+            $failure = $null
+            try {
+                Register-FabstirHost -Url $closed -Port $t.Port @common -PrivateKey (New-SecureKey $key) -ErrorAction Stop
+            }
+            catch {
+                $failure = $_
+            }
+
+            $failure.FullyQualifiedErrorId | Should -Be ('PublicUrlUnreachable' + $errorSuffix)
+            $failure.Exception.Message | Should -Match ([regex]::Escape("curl -s http://127.0.0.1:$($t.Port)/health"))
+            $failure.Exception.Message | Should -Match 'From another machine'
+            $failure.Exception.Message | Should -Not -Match $key.Substring(2)
+            (Get-FabstirNode).Status | Should -Be 'Stopped'
+            Get-Nonce $script:chain.HostAddress | Should -Be $before
+        }
+    }
+
     Context 'bad input and faults send nothing' {
         BeforeEach {
             $script:bystander = $script:chain.DeployerKey

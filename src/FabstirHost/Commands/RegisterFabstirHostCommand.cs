@@ -182,6 +182,7 @@ namespace FabstirHost.Commands
                     : NodePathFromConfig(config),
                 ReadyTimeout = TimeSpan.FromSeconds(ReadyTimeoutSec),
             };
+
             if (config?.Environment != null)
             {
                 foreach (KeyValuePair<string, string> pair in config.Environment)

@@ -43,6 +43,7 @@ namespace FabstirHost.Core.Chain.Registration
                 ["arch"] = RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
                 ["cpuCount"] = Environment.ProcessorCount,
             };
+
             long? memory = TotalMemoryBytes();
             if (memory.HasValue)
             {

@@ -177,6 +177,7 @@ namespace FabstirHost.Core.Chain.Registration
                     ? null
                     : new Dictionary<string, string>(options.Environment),
             });
+
             return (node, true);
         }
 
@@ -246,6 +247,7 @@ namespace FabstirHost.Core.Chain.Registration
             {
                 $"On this machine: curl -s http://127.0.0.1:{input.ApiPort}/health (the node itself).",
             };
+
             steps.AddRange(checks
                 .Where(c => c.Status != DiagnosticStatus.Pass)
                 .Select(c => $"{c.Area}/{c.Name}: {c.Detail}" + (c.Remedy == null ? "" : $" -> {c.Remedy}")));

@@ -54,6 +54,7 @@ namespace FabstirHost.Core.Chain.Registration
                     {
                         Operator = _host, ModelId = model.IdBytes, Token = token,
                     };
+
                     BigInteger current = supported
                         ? await ReadAsync(read, cancellationToken).ConfigureAwait(false)
                         : BigInteger.Zero;

@@ -28,6 +28,7 @@ namespace FabstirHost.Core.Chain.Registration
                 Contracts = ChainSetting.Contracts.ToDictionary(
                     setting => setting.ConfigKey, setting => ContractAddress(profile, setting)),
             };
+
             config[Name(nameof(HostConfig.PublicUrl))] = plan.Url;
             config[Name(nameof(HostConfig.Models))] = new JArray(plan.Models.Select(m => m.Spec));
             config[Name(nameof(HostConfig.Chain))] = JObject.FromObject(chain, serializer);

@@ -196,6 +196,7 @@ namespace FabstirHost.Core.Chain.Registration
             {
                 $"Register host {HostAddress} at {Url} ({Status}; NodeRegistry {Generation} pricing).",
             };
+
             if (NodeAction != null)
             {
                 lines.Add("Node: " + NodeAction);

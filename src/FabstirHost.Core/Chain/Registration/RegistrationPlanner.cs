@@ -185,6 +185,7 @@ namespace FabstirHost.Core.Chain.Registration
                 MinPricePerTokenNative = prices.Native,
                 MinPricePerTokenStable = prices.Stable,
             };
+
             steps.Add(new PlannedStep<RegisterNodeFunction>(
                 NodeRegistry.ContractName,
                 _registry.Address,
@@ -195,6 +196,7 @@ namespace FabstirHost.Core.Chain.Registration
             {
                 DependsOnEarlier = steps.Count > 0,
             });
+
             return minimum;
         }
 
