@@ -209,6 +209,20 @@ namespace FabstirHost.Tests.Registration
         }
 
         [Fact]
+        public async Task A_missing_model_file_is_refused_before_the_chain_is_read()
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain);
+            RegistrationRequest request = box.Request();
+            request.NoStart = false;
+            request.ModelPath = Path.Combine(box.Home, "missing", Path.GetFileName(box.ModelPath));
+
+            FabstirException ex = await FailsAsync(box, request, "ModelFileNotFound");
+
+            Assert.Equal(request.ModelPath, ex.Target);
+            Assert.Null(box.NodeState);
+        }
+
+        [Fact]
         public async Task A_secret_looking_metadata_field_is_refused_without_showing_it()
         {
             using var box = await RegistrationSandbox.CreateAsync(_chain);
