@@ -72,6 +72,10 @@ namespace FabstirHost.Tests.Registration
             NodeState state = box.NodeState!;
             string environment = File.ReadAllText($"/proc/{state.NodePid}/environ");
             Assert.Contains("HOST_PRIVATE_KEY=" + box.PrivateKey, environment);
+            string supervisor = File.ReadAllText($"/proc/{state.SupervisorPid}/environ") +
+                File.ReadAllText($"/proc/{state.SupervisorPid}/cmdline") +
+                File.ReadAllText($"/proc/{state.NodePid}/cmdline");
+            AssertNoKey(box, supervisor);
             string homeText = box.AllHomeText();
             Assert.Contains("Host private key loaded", homeText);
             string progress = string.Join("\n", box.Log.ProgressRecords.Select(p => p.Status));
