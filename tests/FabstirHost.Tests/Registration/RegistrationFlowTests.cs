@@ -205,6 +205,32 @@ namespace FabstirHost.Tests.Registration
         }
 
         [Fact]
+        public async Task Legacy_overrides_that_contradict_the_wanted_prices_are_cleared_or_reset()
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain, _chain.Info.LegacyNodeRegistry);
+            FabstirHostRegistration first = await box.RegisterAsync(box.Request());
+            byte[] model = ModelSpecId(box.ServedSpec);
+            await box.SendAsHostAsync("TestNodeRegistryLegacy", box.NodeRegistry, "setModelPricing",
+                model, new BigInteger(300000), new BigInteger(42));
+            await box.SendAsHostAsync("TestNodeRegistryLegacy", box.NodeRegistry, "setTokenPricing",
+                _chain.Info.UsdcToken, new BigInteger(43));
+
+            FabstirHostRegistration fixedUp = await box.RegisterAsync(box.Request());
+
+            Assert.Equal(
+                new[] { "setTokenPricing", "clearModelPricing" },
+                fixedUp.Transactions.Select(t => t.Function));
+            var read = new Core.Chain.Contracts.GetModelPricingFunction
+            {
+                Operator = box.Key.Address, ModelId = model, Token = _chain.Info.UsdcToken,
+            };
+            var price = await box.Chain.CallAsync<Core.Chain.Contracts.GetModelPricingFunction, UintOutput>(
+                "NodeRegistry", box.NodeRegistry, read, CancellationToken.None);
+            Assert.Equal(first.StablePrice, price.Value);
+            Assert.Equal(RegistrationStatus.Unchanged, (await box.RegisterAsync(box.Request())).Status);
+        }
+
+        [Fact]
         public async Task WhatIf_plans_every_transaction_with_gas_and_cost_and_sends_nothing()
         {
             using var box = await RegistrationSandbox.CreateAsync(_chain);
