@@ -100,8 +100,16 @@ namespace FabstirHost.Core.Network
                 return Skip(area, name, "no model file to hash");
             }
 
-            string? expected = await source.ExpectedSha256Async(modelPath!, cancellationToken)
-                .ConfigureAwait(false);
+            string? expected;
+            try
+            {
+                expected = await source.ExpectedSha256Async(modelPath!, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FabstirException ex)
+            {
+                return Skip(area, name, $"the chain's hash could not be read: {ex.Message}");
+            }
+
             if (expected == null)
             {
                 return Warn(area, name,

@@ -41,6 +41,9 @@ namespace FabstirHost.Core.Network
         /// <summary>The chain layer's checks; null reports them as Skip.</summary>
         public IChainDiagnostics? Chain { get; set; }
 
+        /// <summary>Why the chain checks are skipped when <see cref="Chain"/> is null.</summary>
+        public string ChainSkipReason { get; set; } = SkippedChainChecks.Detail;
+
         /// <summary>The chain layer's model hashes; null reports the hash check as Skip.</summary>
         public IModelHashSource? ModelHashes { get; set; }
 
@@ -168,7 +171,7 @@ namespace FabstirHost.Core.Network
             if (options.Chain == null)
             {
                 return SkippedChainChecks.Names
-                    .Select(name => Skip(DiagnosticArea.Chain, name, SkippedChainChecks.Detail))
+                    .Select(name => Skip(DiagnosticArea.Chain, name, options.ChainSkipReason))
                     .ToList();
             }
 
