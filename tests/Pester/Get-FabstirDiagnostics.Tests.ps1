@@ -137,22 +137,25 @@ Describe 'Get-FabstirDiagnostics' {
             Import-Module $env:FABSTIR_TEST_LOCALCHAIN -Force
             $script:chain = Start-FabstirTestChain
             $script:registeredUrl = 'https://host.example:8443'
-            $script:models = $chain.ApprovedModels | ForEach-Object { [FabstirHost.Core.Models.ModelSpec]::Parse($_) }
+            $script:models = $chain.ApprovedModels |
+                ForEach-Object { [FabstirHost.Core.Models.ModelSpec]::Parse($_) }
 
             # Registered as the host would be, signed by anvil's unlocked dev account (no key handled).
             function Send-AsHost([string] $To, [string] $Signature) {
-                $output = & $env:FABSTIR_TEST_CAST send --rpc-url $chain.RpcUrl --unlocked --from $chain.HostAddress `
-                    $To $Signature @args 2>&1
+                $output = & $env:FABSTIR_TEST_CAST send --rpc-url $chain.RpcUrl --unlocked `
+                    --from $chain.HostAddress $To $Signature @args 2>&1
                 if ($LASTEXITCODE -ne 0) { throw "cast send $Signature failed: $output" }
             }
 
-            Send-AsHost $chain.FabToken 'approve(address,uint256)' $chain.NodeRegistry '1000000000000000000000'
+            $stake = '1000000000000000000000'
+            Send-AsHost $chain.FabToken 'approve(address,uint256)' $chain.NodeRegistry $stake
             $ids = '[' + (($models | ForEach-Object Id) -join ',') + ']'
             Send-AsHost $chain.NodeRegistry 'registerNode(string,string,bytes32[],uint256,uint256)' `
                 '{"hardware":"test"}' $registeredUrl $ids 3000000 5000
             foreach ($model in $models) {
                 foreach ($token in '0x0000000000000000000000000000000000000000', $chain.UsdcToken) {
-                    Send-AsHost $chain.NodeRegistry 'setModelTokenPricing(bytes32,address,uint256)' $model.Id $token 5000000
+                    $setPrice = 'setModelTokenPricing(bytes32,address,uint256)'
+                    Send-AsHost $chain.NodeRegistry $setPrice $model.Id $token 5000000
                 }
             }
         }
@@ -185,8 +188,9 @@ Describe 'Get-FabstirDiagnostics' {
 
         It 'passes every chain check of a complete registration' {
             $checks = Get-FabstirDiagnostics -TimeoutSec 2 | Where-Object Area -eq Chain
-            $checks.Name -join ',' |
-                Should -Be 'RPC reachable,Chain id,Contract code,Registered,On-chain URL,Model registered,Prices set,ETH for gas'
+            $expected = 'RPC reachable', 'Chain id', 'Contract code', 'Registered', 'On-chain URL',
+                'Model registered', 'Prices set', 'ETH for gas'
+            $checks.Name | Should -Be $expected
             $checks | ForEach-Object { "$($_.Name): $($_.Status) $($_.Detail)" | Should -Match ': Pass ' }
         }
 
@@ -199,7 +203,8 @@ Describe 'Get-FabstirDiagnostics' {
         }
 
         It 'checks another address given with -Address' {
-            $checks = Get-FabstirDiagnostics -Address $chain.DeployerAddress -TimeoutSec 2 | Where-Object Area -eq Chain
+            $checks = Get-FabstirDiagnostics -Address $chain.DeployerAddress -TimeoutSec 2 |
+                Where-Object Area -eq Chain
             ($checks | Where-Object Name -eq 'Registered').Status | Should -Be 'Fail'
             ($checks | Where-Object Name -eq 'Registered').Remedy | Should -Be 'Register-FabstirHost'
         }

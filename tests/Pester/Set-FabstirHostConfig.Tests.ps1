@@ -30,7 +30,8 @@ Describe 'Set-FabstirHostConfig' {
     }
 
     It 'keeps the fields it does not touch, including unknown ones' {
-        Set-Content $script:configFile '{"publicUrl":"https://old.example","registered":true,"laterField":[1,2]}'
+        $saved = '{"publicUrl":"https://old.example","registered":true,"laterField":[1,2]}'
+        Set-Content $script:configFile $saved
 
         Set-FabstirHostConfig -LogLevel 'info,fabstir_llm_node=debug'
 
@@ -43,7 +44,9 @@ Describe 'Set-FabstirHostConfig' {
 
     It 'saves paths as absolute paths against the current location' {
         Push-Location $script:testHome
-        try { Set-FabstirHostConfig -ModelPath 'models/m.gguf' -WarningVariable warnings -WarningAction SilentlyContinue }
+        try {
+            Set-FabstirHostConfig -ModelPath 'models/m.gguf' -WarningVariable warnings -WarningAction SilentlyContinue
+        }
         finally { Pop-Location }
 
         (Get-FabstirHostConfig).ModelPath | Should -Be (Join-Path $script:testHome 'models/m.gguf')
@@ -71,7 +74,8 @@ Describe 'Set-FabstirHostConfig' {
     It 'refuses a secret-looking environment variable and writes nothing' {
         Set-FabstirHostConfig -ApiPort 8080
 
-        { Set-FabstirHostConfig -ApiPort 9000 -Environment @{ HOST_PRIVATE_KEY = '0x59c6' } -ErrorAction Stop } |
+        $secret = @{ HOST_PRIVATE_KEY = '0x59c6' }
+        { Set-FabstirHostConfig -ApiPort 9000 -Environment $secret -ErrorAction Stop } |
             Should -Throw -ErrorId "SecretInEnvironment$fqidSuffix"
         (Get-FabstirHostConfig).ApiPort | Should -Be 8080
         Get-Content $script:configFile -Raw | Should -Not -Match '0x59c6'
@@ -80,7 +84,8 @@ Describe 'Set-FabstirHostConfig' {
     It 'reports a damaged config.json and does not replace it' {
         Set-Content $script:configFile '{ broken'
 
-        { Set-FabstirHostConfig -ApiPort 9000 -ErrorAction Stop } | Should -Throw -ErrorId "ConfigFileDamaged$fqidSuffix"
+        { Set-FabstirHostConfig -ApiPort 9000 -ErrorAction Stop } |
+            Should -Throw -ErrorId "ConfigFileDamaged$fqidSuffix"
         Get-Content $script:configFile -Raw | Should -Match 'broken'
     }
 
@@ -92,11 +97,13 @@ Describe 'Set-FabstirHostConfig' {
 
     It 'refuses an API port among the P2P ports' {
         Set-FabstirHostConfig -P2PPort 9000
-        { Set-FabstirHostConfig -ApiPort 9001 -ErrorAction Stop } | Should -Throw -ErrorId "PortConflict$fqidSuffix"
+        { Set-FabstirHostConfig -ApiPort 9001 -ErrorAction Stop } |
+            Should -Throw -ErrorId "PortConflict$fqidSuffix"
     }
 
     It 'refuses a log level it does not know' {
-        { Set-FabstirHostConfig -LogLevel 'verbose' -ErrorAction Stop } | Should -Throw -ErrorId "InvalidLogLevel$fqidSuffix"
+        { Set-FabstirHostConfig -LogLevel 'verbose' -ErrorAction Stop } |
+            Should -Throw -ErrorId "InvalidLogLevel$fqidSuffix"
     }
 
     It 'writes nothing under -WhatIf' {

@@ -19,6 +19,9 @@ namespace FabstirHost.Core.Chain
         private const string ModelRegistered = "Model registered";
         private const string PricesSet = "Prices set";
 
+        private const string ChooseApprovedModel =
+            "Get-FabstirModel (then Set-FabstirHostConfig -ModelPath with the file of an approved model)";
+
         private async Task AddHostChecksAsync(
             ChainDiagnosticsContext context,
             ISet<string> missingContracts,
@@ -100,12 +103,13 @@ namespace FabstirHost.Core.Chain
             string wanted = configured.OriginalString.Trim();
             if (SameUrl(node.ApiUrl, configured))
             {
-                return Pass(Area, OnChainUrl, $"the registry sends clients to '{node.ApiUrl}', the configured URL");
+                return Pass(Area, OnChainUrl,
+                    $"the registry sends clients to '{node.ApiUrl}', the configured URL");
             }
 
             return Fail(Area, OnChainUrl,
-                $"the registry sends clients to '{node.ApiUrl}', but this node's URL is '{wanted}': clients " +
-                "reach the old address",
+                $"the registry sends clients to '{node.ApiUrl}', but this node's URL is '{wanted}': " +
+                "clients reach the old address",
                 $"Set-FabstirHost -Url '{wanted}'");
         }
 
@@ -138,13 +142,14 @@ namespace FabstirHost.Core.Chain
             }
 
             string file = Path.GetFileName(modelPath);
-            FabstirModel? model = await _models.FindAsync(modelPath!, cancellationToken).ConfigureAwait(false);
+            FabstirModel? model = await _models.FindAsync(modelPath!, cancellationToken)
+                .ConfigureAwait(false);
             if (model == null)
             {
                 return Fail(Area, ModelRegistered,
-                    $"the ModelRegistry at {Profile.ModelRegistry} knows no model with the file name '{file}': " +
-                    "clients only ask for registered models",
-                    "Get-FabstirModel (then Set-FabstirHostConfig -ModelPath with the file of an approved model)");
+                    $"the ModelRegistry at {Profile.ModelRegistry} knows no model with the file name " +
+                    $"'{file}': clients only ask for registered models",
+                    ChooseApprovedModel);
             }
 
             string named = $"'{model.Spec}' ({model.Id})";
@@ -152,14 +157,14 @@ namespace FabstirHost.Core.Chain
             {
                 return Fail(Area, ModelRegistered,
                     $"the node loads {named}, which the ModelRegistry has deactivated",
-                    "Get-FabstirModel (then Set-FabstirHostConfig -ModelPath with the file of an approved model)");
+                    ChooseApprovedModel);
             }
 
             if (!node.ModelIds.Any(id => string.Equals(id, model.Id, StringComparison.OrdinalIgnoreCase)))
             {
                 return Fail(Area, ModelRegistered,
-                    $"the node loads {named}, but the host's {node.ModelIds.Count} registered model(s) do not " +
-                    "include it: clients asking for it are not sent here",
+                    $"the node loads {named}, but the host's {node.ModelIds.Count} registered model(s) " +
+                    "do not include it: clients asking for it are not sent here",
                     $"Set-FabstirHost -Model '{model.Spec}'");
             }
 
@@ -211,7 +216,8 @@ namespace FabstirHost.Core.Chain
             if (gaps.Count == 0)
             {
                 return Pass(Area, PricesSet,
-                    $"all {node.ModelIds.Count} model(s) are priced in the native coin and USDC (phase 18 pricing)");
+                    $"all {node.ModelIds.Count} model(s) are priced in the native coin and USDC " +
+                    "(phase 18 pricing)");
             }
 
             var missing = new List<string>();
@@ -235,7 +241,8 @@ namespace FabstirHost.Core.Chain
             FabstirNodeRecord node,
             CancellationToken cancellationToken)
         {
-            var prices = await _chain.CallAsync<GetLegacyHostModelPricesFunction, LegacyHostModelPricesOutput>(
+            var prices = await _chain.CallAsync<
+                GetLegacyHostModelPricesFunction, LegacyHostModelPricesOutput>(
                 NodeRegistry.ContractName,
                 registry.Address,
                 new GetLegacyHostModelPricesFunction { Operator = HostAddress },

@@ -227,7 +227,9 @@ namespace FabstirHost.Core.Chain
         }
 
         /// <summary>Reports every check not yet in <paramref name="results"/> as Skip, for the reason.</summary>
-        private static IReadOnlyList<FabstirDiagnostic> SkipTheRest(List<FabstirDiagnostic> results, string reason)
+        private static IReadOnlyList<FabstirDiagnostic> SkipTheRest(
+            List<FabstirDiagnostic> results,
+            string reason)
         {
             foreach (string name in SkippedChainChecks.Names.Skip(results.Count))
             {

@@ -53,7 +53,8 @@ namespace FabstirHost.Core.Chain
             var candidates = new List<FabstirModel>();
             foreach (ModelSpec spec in _configured.Where(spec => spec.FileName == file))
             {
-                FabstirModel? model = await registry.GetModelAsync(spec.Id, cancellationToken).ConfigureAwait(false);
+                FabstirModel? model = await registry.GetModelAsync(spec.Id, cancellationToken)
+                    .ConfigureAwait(false);
                 if (model != null)
                 {
                     candidates.Add(model);
@@ -62,13 +63,15 @@ namespace FabstirHost.Core.Chain
 
             if (candidates.Count == 0)
             {
-                _chain.Log.Verbose($"Looking for '{file}' among all models of the ModelRegistry {registry.Address}.");
+                _chain.Log.Verbose(
+                    $"Looking for '{file}' among all models of the ModelRegistry {registry.Address}.");
                 IReadOnlyList<FabstirModel> all = await registry.GetAllModelsAsync(cancellationToken)
                     .ConfigureAwait(false);
                 candidates.AddRange(all.Where(model => model.FileName == file));
             }
 
-            FabstirModel? found = candidates.FirstOrDefault(model => model.Approved) ?? candidates.FirstOrDefault();
+            FabstirModel? found = candidates.FirstOrDefault(model => model.Approved) ??
+                candidates.FirstOrDefault();
             _chain.Log.Verbose(found == null
                 ? $"The ModelRegistry knows no model with the file name '{file}'."
                 : $"The model file '{file}' is {found.Spec} ({found.Id}).");

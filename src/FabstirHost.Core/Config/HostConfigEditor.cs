@@ -40,7 +40,10 @@ namespace FabstirHost.Core.Config
         private static readonly JsonSerializer Serializer = JsonSerializer.Create(JsonSettings.Indented);
 
         /// <summary>Validates the changes and applies them to the saved file's content, in memory.</summary>
-        public static HostConfigEdit Prepare(FabstirPaths paths, HostConfigChanges changes, IOperationLog? log = null)
+        public static HostConfigEdit Prepare(
+            FabstirPaths paths,
+            HostConfigChanges changes,
+            IOperationLog? log = null)
         {
             log ??= NullOperationLog.Instance;
             JObject json = Load(paths);
@@ -67,7 +70,8 @@ namespace FabstirHost.Core.Config
 
         private static JObject Load(FabstirPaths paths)
         {
-            JObject? json = SecureFile.ReadJsonOrDefault<JObject>(paths.ConfigFile, HostConfigStore.DamagedErrorId);
+            JObject? json = SecureFile.ReadJsonOrDefault<JObject>(
+                paths.ConfigFile, HostConfigStore.DamagedErrorId);
             ReadConfig(json ?? new JObject(), paths);
             return json ?? new JObject();
         }
@@ -84,8 +88,8 @@ namespace FabstirHost.Core.Config
                 throw new FabstirException(
                     HostConfigStore.DamagedErrorId,
                     FabstirErrorCategory.InvalidData,
-                    $"The file '{paths.ConfigFile}' is damaged and was left as it is: {ex.Message} Repair it, " +
-                    "or move it aside to start afresh.",
+                    $"The file '{paths.ConfigFile}' is damaged and was left as it is: {ex.Message} " +
+                    "Repair it, or move it aside to start afresh.",
                     paths.ConfigFile,
                     ex);
             }
@@ -200,7 +204,8 @@ namespace FabstirHost.Core.Config
         {
             if (!File.Exists(path))
             {
-                log.Warning($"The {what} '{path}' does not exist yet; Start-FabstirNode refuses it until it does.");
+                log.Warning(
+                    $"The {what} '{path}' does not exist yet; Start-FabstirNode refuses it until it does.");
             }
         }
 

@@ -93,8 +93,9 @@ namespace FabstirHost.Core.Config
                 throw new FabstirException(
                     InvalidLogLevelErrorId,
                     FabstirErrorCategory.InvalidArgument,
-                    $"'{filter}' is not a RUST_LOG filter: give a level (error, warn, info, debug, trace, off) " +
-                    "or comma-separated target=level directives, for example 'info,fabstir_llm_node=debug'.",
+                    $"'{filter}' is not a RUST_LOG filter: give a level (error, warn, info, debug, trace, " +
+                    "off) or comma-separated target=level directives, for example " +
+                    "'info,fabstir_llm_node=debug'.",
                     filter);
             }
 
@@ -129,10 +130,10 @@ namespace FabstirHost.Core.Config
                 throw new FabstirException(
                     SecretInEnvironmentErrorId,
                     FabstirErrorCategory.SecurityError,
-                    $"'{name}' looks like a secret (its name contains '{word}'), and config.json is stored " +
-                    "in plain text, so it was not saved. Keep the host key in the keystore (New-FabstirWallet " +
-                    "or Import-FabstirWallet); pass other secrets to the node through the environment of the " +
-                    "session that starts it.",
+                    $"'{name}' looks like a secret (its name contains '{word}'), and config.json is " +
+                    "stored in plain text, so it was not saved. Keep the host key in the keystore " +
+                    "(New-FabstirWallet or Import-FabstirWallet); pass other secrets to the node through " +
+                    "the environment of the session that starts it.",
                     name);
             }
         }

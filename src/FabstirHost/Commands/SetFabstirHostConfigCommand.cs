@@ -147,7 +147,8 @@ namespace FabstirHost.Commands
         protected override void EndProcessing()
         {
             HostConfigChanges changes = Invoke(BuildChanges);
-            HostConfigEdit edit = Invoke(() => HostConfigEditor.Prepare(Paths, changes, new ImmediateLog(this)));
+            HostConfigEdit edit = Invoke(
+                () => HostConfigEditor.Prepare(Paths, changes, new ImmediateLog(this)));
             if (edit.Changes.Count == 0)
             {
                 WriteVerbose($"'{Paths.ConfigFile}' already holds these values; nothing was written.");
@@ -220,7 +221,8 @@ namespace FabstirHost.Commands
                 string name = LanguagePrimitives.ConvertTo<string>(entry.Key);
                 result[name] = entry.Value == null
                     ? null
-                    : (string)LanguagePrimitives.ConvertTo(entry.Value, typeof(string), CultureInfo.InvariantCulture);
+                    : (string)LanguagePrimitives.ConvertTo(
+                        entry.Value, typeof(string), CultureInfo.InvariantCulture);
             }
 
             return result;

@@ -50,7 +50,8 @@ namespace FabstirHost.Tests.Chain
             Assert.Equal("chain 84532 (Local)", Find(checks, "Chain id").Detail);
             Assert.Contains("NodeRegistry, ModelRegistry, HostEarnings, FAB token, USDC token",
                 Find(checks, "Contract code").Detail);
-            Assert.Contains("registered and active (1000 FAB staked, 2 model(s))", Find(checks, "Registered").Detail);
+            Assert.Contains(
+                "registered and active (1000 FAB staked, 2 model(s))", Find(checks, "Registered").Detail);
             Assert.Contains(_fixture.Models[1].Id, Find(checks, "Model registered").Detail);
             Assert.Contains("all 2 model(s) are priced", Find(checks, "Prices set").Detail);
             Assert.Matches(@"holds 10000 ETH|holds 99\d\d\.\d+ ETH", Find(checks, "ETH for gas").Detail);
@@ -74,9 +75,10 @@ namespace FabstirHost.Tests.Chain
         [InlineData("https://host.example:8443")]
         public void UrlsDifferingOnlyInCaseOrATrailingSlashAreTheSame(string configured)
         {
-            Assert.True(ChainHealthChecks.SameUrl(HealthCheckChain.RegisteredUrl, new Uri(configured)));
-            Assert.False(ChainHealthChecks.SameUrl(HealthCheckChain.RegisteredUrl, new Uri("http://host.example:8443")));
-            Assert.False(ChainHealthChecks.SameUrl(HealthCheckChain.RegisteredUrl, new Uri("https://host.example")));
+            const string registered = HealthCheckChain.RegisteredUrl;
+            Assert.True(ChainHealthChecks.SameUrl(registered, new Uri(configured)));
+            Assert.False(ChainHealthChecks.SameUrl(registered, new Uri("http://host.example:8443")));
+            Assert.False(ChainHealthChecks.SameUrl(registered, new Uri("https://host.example")));
         }
 
         [Fact]
@@ -133,7 +135,7 @@ namespace FabstirHost.Tests.Chain
         [Fact]
         public async Task AnApprovedModelTheHostDoesNotAdvertiseFailsWithTheSetFabstirHostCommand()
         {
-            var other = new ModelSpec("Someone/Other-GGUF", "other-" + Guid.NewGuid().ToString("N") + ".gguf");
+            var other = new ModelSpec("Someone/Other-GGUF", $"other-{Guid.NewGuid():N}.gguf");
             await Local.Deployer.SendAsync("TestModelRegistry", Local.Info.ModelRegistry, "addTrustedModel",
                 other.Repository, other.FileName, new byte[32]);
 
@@ -183,9 +185,7 @@ namespace FabstirHost.Tests.Chain
         [Fact]
         public async Task AWrongChainIdFailsAndSkipsTheRest()
         {
-            ChainProfile local = Local.Profile(_fixture.CompleteRegistry);
-            var profile = new ChainProfile("Base", 8453, local.RpcUrl, local.NodeRegistry, local.ModelRegistry,
-                local.HostEarnings, local.JobMarketplace, local.ProofSystem, local.FabToken, local.UsdcToken);
+            ChainProfile profile = WithChain(Local.Profile(_fixture.CompleteRegistry), "Base", 8453);
 
             var checks = await CheckAsync(profile);
 
@@ -201,10 +201,8 @@ namespace FabstirHost.Tests.Chain
         [Fact]
         public async Task AnUnreachableRpcFailsTheFirstCheckAndSkipsTheOthersAndTheModelHash()
         {
-            ChainProfile local = Local.Profile();
             string rpc = $"http://127.0.0.1:{FreePort.Tcp()}";
-            var profile = new ChainProfile("Local", local.ChainId, rpc, local.NodeRegistry, local.ModelRegistry,
-                local.HostEarnings, local.JobMarketplace, local.ProofSystem, local.FabToken, local.UsdcToken);
+            ChainProfile profile = WithChain(Local.Profile(), "Local", Local.ChainId, rpc);
             var checks = new ChainHealthChecks(new FabstirChain(profile), Local.HostAddress);
             var options = new DiagnosticsOptions(_files.Paths)
             {
@@ -215,7 +213,8 @@ namespace FabstirHost.Tests.Chain
                 ModelHashes = checks,
             };
 
-            var all = await HostDiagnostics.RunAsync(options, NullOperationLog.Instance, CancellationToken.None);
+            var all = await HostDiagnostics.RunAsync(
+                options, NullOperationLog.Instance, CancellationToken.None);
 
             var chain = all.Where(c => c.Area == DiagnosticArea.Chain).ToList();
             Assert.Equal(Order, chain.Select(c => c.Name));
@@ -256,7 +255,7 @@ namespace FabstirHost.Tests.Chain
                 "Test/Hashed-GGUF", Path.GetFileName(path), sha);
             var checks = new ChainHealthChecks(new FabstirChain(Local.Profile()), Local.HostAddress);
 
-            FabstirDiagnostic hash = await DiagnosticChecks.ModelHashAsync(path, checks, CancellationToken.None);
+            FabstirDiagnostic hash = await HashCheckAsync(path, checks);
 
             Assert.Equal(DiagnosticStatus.Pass, hash.Status);
             Assert.Contains(Convert.ToHexString(sha).ToLowerInvariant(), hash.Detail);
@@ -270,7 +269,7 @@ namespace FabstirHost.Tests.Chain
             var checks = new ChainHealthChecks(
                 new FabstirChain(Local.Profile()), Local.HostAddress, new[] { seeded.ToString() });
 
-            FabstirDiagnostic hash = await DiagnosticChecks.ModelHashAsync(path, checks, CancellationToken.None);
+            FabstirDiagnostic hash = await HashCheckAsync(path, checks);
 
             Assert.Equal(DiagnosticStatus.Fail, hash.Status);
             string expected = Local.Info.ModelHashes[seeded.ToString()][2..];
@@ -283,7 +282,9 @@ namespace FabstirHost.Tests.Chain
         {
             var checks = new ChainHealthChecks(new FabstirChain(Local.Profile()), Local.HostAddress);
 
-            Assert.Null(await checks.ExpectedSha256Async(ModelFileNamed("never.gguf"), CancellationToken.None));
+            string file = ModelFileNamed("never.gguf");
+
+            Assert.Null(await checks.ExpectedSha256Async(file, CancellationToken.None));
         }
 
         private async Task<IReadOnlyList<FabstirDiagnostic>> CheckAsync(
@@ -295,7 +296,7 @@ namespace FabstirHost.Tests.Chain
             return await checks.CheckAsync(context ?? Context(), CancellationToken.None);
         }
 
-        /// <summary>The node's side: its URL and the model file it loads (by default the second seed).</summary>
+        /// <summary>The node's side: its URL and the model file it loads (default: the second seed).</summary>
         private ChainDiagnosticsContext Context(string? url = null, ModelSpec? model = null)
         {
             string path = ModelFileNamed((model ?? _fixture.Models[1]).FileName);
@@ -307,6 +308,16 @@ namespace FabstirHost.Tests.Chain
             string path = Path.Combine(_files.Path, fileName);
             File.WriteAllBytes(path, new byte[] { (byte)'G', (byte)'G', (byte)'U', (byte)'F', 3, 0, 0, 0, 42 });
             return path;
+        }
+
+        private static Task<FabstirDiagnostic> HashCheckAsync(string path, ChainHealthChecks checks) =>
+            DiagnosticChecks.ModelHashAsync(path, checks, CancellationToken.None);
+
+        /// <summary>The profile with another chain id, and optionally another RPC URL.</summary>
+        private static ChainProfile WithChain(ChainProfile local, string name, long chainId, string? rpc = null)
+        {
+            return new ChainProfile(name, chainId, rpc ?? local.RpcUrl, local.NodeRegistry, local.ModelRegistry,
+                local.HostEarnings, local.JobMarketplace, local.ProofSystem, local.FabToken, local.UsdcToken);
         }
 
         private static FabstirDiagnostic Find(IEnumerable<FabstirDiagnostic> checks, string name) =>

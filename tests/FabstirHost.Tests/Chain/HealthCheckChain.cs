@@ -94,7 +94,8 @@ namespace FabstirHost.Tests.Chain
         private Task SendAsync<TFunction>(string registry, HostKey key, TFunction function)
             where TFunction : Nethereum.Contracts.FunctionMessage, new()
         {
-            return Chain(registry).SendAsync(key, "NodeRegistry", registry, function, null, CancellationToken.None);
+            return Chain(registry).SendAsync(
+                key, "NodeRegistry", registry, function, null, CancellationToken.None);
         }
     }
 }

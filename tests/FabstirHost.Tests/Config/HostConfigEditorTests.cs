@@ -24,7 +24,11 @@ namespace FabstirHost.Tests.Config
                   "publicUrl": "https://old.example",
                   "p2pPort": 9001,
                   "futureField": { "kept": true },
-                  "chain": { "chainId": 84532, "extra": "kept", "contracts": { "CONTRACT_NODE_REGISTRY": "0x0000000000000000000000000000000000000001" } }
+                  "chain": {
+                    "chainId": 84532,
+                    "extra": "kept",
+                    "contracts": { "CONTRACT_NODE_REGISTRY": "0x0000000000000000000000000000000000000001" }
+                  }
                 }
                 """);
 
@@ -83,11 +87,16 @@ namespace FabstirHost.Tests.Config
 
             Save(new HostConfigChanges
             {
-                Environment = new Dictionary<string, string?> { ["CUDA_VISIBLE_DEVICES"] = "0", ["OLD_VAR"] = null },
+                Environment = new Dictionary<string, string?>
+                {
+                    ["CUDA_VISIBLE_DEVICES"] = "0",
+                    ["OLD_VAR"] = null,
+                },
             });
 
             var environment = (JObject)Read()["environment"]!;
-            Assert.Equal(new[] { "CUDA_VISIBLE_DEVICES", "RUST_BACKTRACE" }, environment.Properties().Select(p => p.Name));
+            Assert.Equal(
+                new[] { "CUDA_VISIBLE_DEVICES", "RUST_BACKTRACE" }, environment.Properties().Select(p => p.Name));
             Assert.Equal("1", HostConfigStore.Load(_home.Paths)!.Environment!["RUST_BACKTRACE"]);
         }
 
@@ -117,7 +126,10 @@ namespace FabstirHost.Tests.Config
         [Fact]
         public void TokenContractVariablesAreNotSecrets()
         {
-            Save(new HostConfigChanges { Environment = new Dictionary<string, string?> { ["USDC_TOKEN"] = Address } });
+            Save(new HostConfigChanges
+            {
+                Environment = new Dictionary<string, string?> { ["USDC_TOKEN"] = Address },
+            });
 
             Assert.Equal(Address, (string?)Read()["environment"]!["USDC_TOKEN"]);
         }
