@@ -112,7 +112,7 @@ namespace FabstirHost.Core.Network
             Add(DiagnosticChecks.NodeBinary(NodeBinaryLocator.Locate(options.NodePath)));
             Add(DiagnosticChecks.ModelFile(options.ModelPath));
             Add(await DiagnosticChecks.ModelHashAsync(
-                options.ModelPath, options.ModelHashes, cancellationToken).ConfigureAwait(false));
+                options.ModelPath, options.ModelHashes, cancellationToken, log).ConfigureAwait(false));
 
             log.Progress(new OperationProgress(activity, "Node process and ports", 30));
             Add(DiagnosticChecks.NodeProcess(options.Paths, out NodeProcessFacts node));

@@ -232,6 +232,23 @@ namespace FabstirHost.Tests.Chain
         }
 
         [Fact]
+        public async Task AnRpcThatNeverAnswersFailsWithinTheRpcTimeout()
+        {
+            using var silent = new SilentListener(System.Net.IPAddress.Loopback);
+            ChainProfile profile = WithChain(Local.Profile(), "Local", Local.ChainId, silent.Url.ToString());
+            var chain = new FabstirChain(profile, rpcTimeout: TimeSpan.FromMilliseconds(300));
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+
+            var checks = await new ChainHealthChecks(chain, Local.HostAddress)
+                .CheckAsync(Context(), CancellationToken.None);
+
+            Assert.Equal(DiagnosticStatus.Fail, checks[0].Status);
+            Assert.Contains("No answer within 0.3 s", checks[0].Detail);
+            Assert.All(checks.Skip(1), c => Assert.Equal(DiagnosticStatus.Skip, c.Status));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        }
+
+        [Fact]
         public async Task AnAccountWithoutEthFailsTheGasCheck()
         {
             using HostKey empty = HostKeyStore.Generate();
