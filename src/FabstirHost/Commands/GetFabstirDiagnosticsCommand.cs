@@ -71,7 +71,7 @@ namespace FabstirHost.Commands
         public string? NodePath { get; set; }
 
         /// <summary>
-        /// <para type="description">Seconds allowed for each HTTP probe. Default 5.</para>
+        /// <para type="description">Seconds allowed for each HTTP probe and each RPC request of the chain checks. Default 5.</para>
         /// </summary>
         [Parameter]
         [ValidateRange(1, 600)]
