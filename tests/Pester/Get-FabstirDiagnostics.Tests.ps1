@@ -137,8 +137,11 @@ Describe 'Get-FabstirDiagnostics' {
             Import-Module $env:FABSTIR_TEST_LOCALCHAIN -Force
             $script:chain = Start-FabstirTestChain
             $script:registeredUrl = 'https://host.example:8443'
-            $script:models = $chain.ApprovedModels |
-                ForEach-Object { [FabstirHost.Core.Models.ModelSpec]::Parse($_) }
+            # Model id = keccak256("repo/file"); the file name is what the node loads.
+            $script:models = $chain.ApprovedModels | ForEach-Object {
+                $repo, $file = $_ -split ':'
+                [pscustomobject]@{ Id = (& $env:FABSTIR_TEST_CAST keccak "$repo/$file"); FileName = $file }
+            }
 
             # Registered as the host would be, signed by anvil's unlocked dev account (no key handled).
             function Send-AsHost([string] $To, [string] $Signature) {

@@ -222,18 +222,32 @@ namespace FabstirHost.Core.Chain
 
             var missing = new List<string>();
             var remedies = new List<string>();
-            foreach (var gap in gaps)
+            foreach (var token in gaps.GroupBy(gap => gap.Token))
             {
-                string model = await SpecOrIdAsync(gap.ModelId, cancellationToken).ConfigureAwait(false);
-                missing.Add($"{model} in {gap.Token}");
-                string unit = gap.Token == "USDC" ? "<USDC per million tokens>" : "<gwei per million tokens>";
-                remedies.Add($"Set-FabstirPricing -Model '{model}' -Token {gap.Token} -Price {unit}");
+                var models = new List<string>();
+                foreach (var gap in token)
+                {
+                    models.Add(await SpecOrIdAsync(gap.ModelId, cancellationToken).ConfigureAwait(false));
+                }
+
+                missing.Add($"no {token.Key} price for {string.Join(", ", models)}");
+                remedies.Add(PricingCommand(token.Key, models, all: models.Count == node.ModelIds.Count));
             }
 
             return Fail(Area, PricesSet,
                 $"{gaps.Count} of {pairs} model prices are not set (phase 18 pricing has no node-wide " +
-                $"price, so sessions for them cannot be paid): {string.Join(", ", missing)}",
+                $"price, so sessions for them cannot be paid): {string.Join("; ", missing)}",
                 string.Join("; ", remedies));
+        }
+
+        /// <summary>Set-FabstirPricing prices every model of the host when no -Model is given.</summary>
+        private static string PricingCommand(string token, IReadOnlyList<string> models, bool all)
+        {
+            string unit = token == "USDC" ? "<USDC per million tokens>" : "<gwei per million tokens>";
+            string which = all
+                ? string.Empty
+                : "-Model " + string.Join(", ", models.Select(m => $"'{m}'")) + " ";
+            return $"Set-FabstirPricing {which}-Token {token} -Price {unit}";
         }
 
         private async Task<FabstirDiagnostic> LegacyPricesAsync(

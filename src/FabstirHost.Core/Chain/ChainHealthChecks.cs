@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.Linq;
 using System.Numerics;
 using System.Threading;
@@ -156,7 +157,7 @@ namespace FabstirHost.Core.Chain
             return Pass(Area, name, $"chain {served} ({Profile.Name})");
         }
 
-        /// <summary>The contracts the host flows call, with the Set-FabstirHostConfig parameter for each.</summary>
+        /// <summary>The contracts the host flows call, each with its Set-FabstirHostConfig parameter.</summary>
         private IEnumerable<(string Name, string Address, string Parameter)> HostContracts()
         {
             yield return (NodeRegistry.ContractName, Profile.NodeRegistry, "NodeRegistryAddress");
@@ -205,7 +206,11 @@ namespace FabstirHost.Core.Chain
             BigInteger perTransaction = maxFee * GasPerTransaction;
             BigInteger needed = perTransaction * TransactionsToAfford;
             string held = $"{HostAddress} holds {Eth(balance)} ETH";
-            string fees = $"{GasPerTransaction:N0} gas each at {FabstirChain.FormatGwei(maxFee)}";
+            string fees = string.Format(
+                CultureInfo.InvariantCulture,
+                "{0:N0} gas each at {1}",
+                GasPerTransaction,
+                FabstirChain.FormatGwei(maxFee));
             if (balance < needed)
             {
                 return Fail(Area, name,
@@ -223,10 +228,10 @@ namespace FabstirHost.Core.Chain
         private static string Eth(BigInteger wei)
         {
             decimal eth = TokenAmount.ToDecimal(wei, TokenAmount.EthDecimals);
-            return eth.ToString("0.##########", System.Globalization.CultureInfo.InvariantCulture);
+            return eth.ToString("0.##########", CultureInfo.InvariantCulture);
         }
 
-        /// <summary>Reports every check not yet in <paramref name="results"/> as Skip, for the reason.</summary>
+        /// <summary>Reports every check not yet in <paramref name="results"/> as Skip.</summary>
         private static IReadOnlyList<FabstirDiagnostic> SkipTheRest(
             List<FabstirDiagnostic> results,
             string reason)

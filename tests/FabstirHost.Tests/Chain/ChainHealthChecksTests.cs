@@ -90,9 +90,29 @@ namespace FabstirHost.Tests.Chain
             string model = _fixture.Models[1].ToString();
             Assert.Equal(DiagnosticStatus.Fail, prices.Status);
             Assert.Contains($"1 of 4 model prices are not set", prices.Detail);
-            Assert.Contains($"{model} in USDC", prices.Detail);
+            Assert.Contains($"no USDC price for {model}", prices.Detail);
             Assert.Equal(
                 $"Set-FabstirPricing -Model '{model}' -Token USDC -Price <USDC per million tokens>",
+                prices.Remedy);
+        }
+
+        [Fact]
+        public async Task AHostWithoutPricesIsToldToPriceEveryModelInBothTokens()
+        {
+            string registry = await Local.DeployNodeRegistryAsync(TestChain.RegistryGeneration.Phase18);
+            using HostKey key = LocalChain.Key(DevAccounts.SecondHostKey);
+            await Local.Deployer.SendAsync("TestTokens/TestErc20", Local.Info.FabToken, "mint", key.Address,
+                System.Numerics.BigInteger.Parse("1000000000000000000000"));
+            await _fixture.RegisterAsync(registry, key);
+
+            var checks = await CheckAsync(Local.Profile(registry), host: key.Address);
+
+            FabstirDiagnostic prices = Find(checks, "Prices set");
+            Assert.Equal(DiagnosticStatus.Fail, prices.Status);
+            Assert.Contains("4 of 4 model prices are not set", prices.Detail);
+            Assert.Equal(
+                "Set-FabstirPricing -Token Native -Price <gwei per million tokens>; " +
+                "Set-FabstirPricing -Token USDC -Price <USDC per million tokens>",
                 prices.Remedy);
         }
 

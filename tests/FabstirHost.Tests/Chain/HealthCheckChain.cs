@@ -66,7 +66,8 @@ namespace FabstirHost.Tests.Chain
 
         public FabstirChain Chain(string registry) => new FabstirChain(Local.Profile(registry));
 
-        private async Task RegisterAsync(string registry, HostKey key)
+        /// <summary>Approves the stake and registers the key's host with both models, unpriced.</summary>
+        public async Task RegisterAsync(string registry, HostKey key)
         {
             var chain = Chain(registry);
             await chain.SendAsync(key, "FAB token", Local.Info.FabToken,
