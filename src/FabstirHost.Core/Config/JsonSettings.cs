@@ -4,24 +4,30 @@ using Newtonsoft.Json.Serialization;
 
 namespace FabstirHost.Core.Config
 {
-    /// <summary>
-    /// One JSON shape for every file the module writes: camelCase property names, enums as names.
-    /// Dictionary keys are written as they are: they are data (environment variable names such as
-    /// RUST_BACKTRACE), which camel-casing would corrupt.
-    /// </summary>
+    /// <summary>One JSON shape for every file the module writes: camelCase, enums as names.</summary>
     public static class JsonSettings
     {
+        // Property names in camelCase, but dictionary keys as given: they are environment variable
+        // names and contract names that must survive a round trip.
+        private static readonly DefaultContractResolver CamelCase = new DefaultContractResolver
+        {
+            NamingStrategy = new CamelCaseNamingStrategy { ProcessDictionaryKeys = false },
+        };
+
         public static readonly JsonSerializerSettings Indented = new JsonSerializerSettings
         {
             Formatting = Formatting.Indented,
-            ContractResolver = new DefaultContractResolver
-            {
-                NamingStrategy = new CamelCaseNamingStrategy
-                {
-                    ProcessDictionaryKeys = false,
-                    OverrideSpecifiedNames = true,
-                },
-            },
+            ContractResolver = CamelCase,
+            NullValueHandling = NullValueHandling.Ignore,
+            Converters = { new StringEnumConverter() },
+            DateTimeZoneHandling = DateTimeZoneHandling.Utc,
+        };
+
+        /// <summary>The same shape on one line, for line-based protocols.</summary>
+        public static readonly JsonSerializerSettings Compact = new JsonSerializerSettings
+        {
+            Formatting = Formatting.None,
+            ContractResolver = CamelCase,
             NullValueHandling = NullValueHandling.Ignore,
             Converters = { new StringEnumConverter() },
             DateTimeZoneHandling = DateTimeZoneHandling.Utc,
