@@ -223,6 +223,19 @@ namespace FabstirHost.Tests.Registration
         }
 
         [Fact]
+        public async Task A_damaged_configuration_is_reported_before_anything_is_sent()
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain);
+            Directory.CreateDirectory(box.Home);
+            File.WriteAllText(box.Paths.ConfigFile, "{ not json");
+
+            FabstirException ex = await FailsAsync(box, box.Request(), "ConfigFileDamaged");
+
+            Assert.Equal(box.Paths.ConfigFile, ex.Target);
+            Assert.Equal("{ not json", File.ReadAllText(box.Paths.ConfigFile));
+        }
+
+        [Fact]
         public async Task A_secret_looking_metadata_field_is_refused_without_showing_it()
         {
             using var box = await RegistrationSandbox.CreateAsync(_chain);

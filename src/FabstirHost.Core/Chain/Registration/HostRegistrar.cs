@@ -42,6 +42,7 @@ namespace FabstirHost.Core.Chain.Registration
             CancellationToken cancellationToken)
         {
             RegistrationInput input = RegistrationInput.Validate(request, _log);
+            RegistrationConfig.Load(_paths);
             var planner = new RegistrationPlanner(_chain, _log);
             RegistrationPlan plan = await planner.PlanAsync(
                 input, key.Address, HostMetadata.PublicKeyOf(key), cancellationToken).ConfigureAwait(false);
