@@ -42,6 +42,7 @@ $moduleRoot = Join-Path $out 'Modules'
 $moduleDir = Join-Path $moduleRoot 'FabstirHost'
 $standInDir = Join-Path $out 'standin'
 $contractsOut = Join-Path $out 'contracts'
+$testChainDir = Join-Path $out 'testchain'
 $pesterVersion = '5.7.1'
 
 function Invoke-Native {
@@ -85,7 +86,7 @@ function Build-Contracts {
 
     $stamp = Join-Path $contractsOut '.stamp'
     $newest = ($files | Measure-Object LastWriteTimeUtc -Maximum).Maximum
-    if ((Test-Path $stamp) -and (Get-Item $stamp).LastWriteTimeUtc -ge $newest) { return }
+    if ((Test-Path $stamp) -and (Get-Item -Force $stamp).LastWriteTimeUtc -ge $newest) { return }
 
     Write-Host 'Compiling Solidity test contracts with solc-js...'
     New-Item -ItemType Directory -Force $contractsOut | Out-Null
@@ -121,7 +122,29 @@ function Invoke-Build {
     Invoke-Native dotnet @('publish', (Join-Path $root 'tests/FabstirHost.StandInNode/FabstirHost.StandInNode.csproj'),
         '-c', $Configuration, '--no-build', '-o', $standInDir, '--nologo', '-v', 'q')
 
+    if (Test-Path $testChainDir) { Remove-Item $testChainDir -Recurse -Force }
+    Invoke-Native dotnet @('publish', (Join-Path $root 'tests/FabstirHost.TestChain/FabstirHost.TestChain.csproj'),
+        '-c', $Configuration, '--no-build', '-o', $testChainDir, '--nologo', '-v', 'q')
+
     Build-Contracts
+}
+
+# The firewall tests load real nftables and iptables rules into a private network namespace.
+# On a fresh Debian machine (as in CI) the tools are installed from Debian's packages; where that
+# cannot be done those tests report themselves skipped rather than failing.
+function Install-FirewallTools {
+    if (-not $IsLinux -or (Get-Command nft -ErrorAction Ignore)) { return }
+    if ((& id -u) -ne '0' -or -not (Get-Command apt-get -ErrorAction Ignore)) {
+        Write-Warning 'nft is not installed and cannot be installed here: the firewall tests will be skipped.'
+        return
+    }
+
+    Write-Host 'Installing nftables and iptables from Debian for the firewall tests...'
+    & apt-get update -qq 2>&1 | Out-Null
+    & apt-get install -y -qq --no-install-recommends nftables iptables 2>&1 | Out-Host
+    if ($LASTEXITCODE -ne 0) {
+        Write-Warning 'Installing nftables failed: the firewall tests will be skipped.'
+    }
 }
 
 function Set-TestEnvironment {
@@ -130,6 +153,8 @@ function Set-TestEnvironment {
     $env:FABSTIR_TEST_ANVIL = Join-Path $root 'node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil'
     $env:FABSTIR_TEST_CAST = Join-Path $root 'node_modules/@foundry-rs/cast-linux-amd64/bin/cast'
     $env:FABSTIR_TEST_CONTRACTS = $contractsOut
+    $env:FABSTIR_TEST_CHAINSEEDER = Join-Path $testChainDir 'fabstir-test-chain'
+    $env:FABSTIR_TEST_LOCALCHAIN = Join-Path $root 'tests/LocalChain.psm1'
     $env:PSModulePath = $moduleRoot + [IO.Path]::PathSeparator + $env:PSModulePath
 }
 
@@ -182,6 +207,7 @@ function Invoke-PesterTests {
 
 function Invoke-Test {
     Invoke-Build
+    Install-FirewallTools
     Set-TestEnvironment
     $xunit = Invoke-XunitTests
     $pester = Invoke-PesterTests

@@ -113,7 +113,9 @@ foreach ($cmdlet in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-
     $parameterDocs = @{}
     foreach ($parameter in $cmdlet.Parameters.Values) {
         if ($commonParameters -contains $parameter.Name) { continue }
-        $propertyDoc = $members["P:$typeName.$($parameter.Name)"]
+        # Parameters inherited from a base class (e.g. the chain parameters) are documented there.
+        $declaringType = $cmdlet.ImplementingType.GetProperty($parameter.Name).DeclaringType.FullName
+        $propertyDoc = $members["P:$declaringType.$($parameter.Name)"]
         $parameterDocs[$parameter.Name] = if ($propertyDoc) { Get-PlainText $propertyDoc.summary } else { '' }
     }
 

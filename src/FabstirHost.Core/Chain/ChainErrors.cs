@@ -1,0 +1,47 @@
+namespace FabstirHost.Core.Chain
+{
+    /// <summary>The stable ErrorIds of the chain layer, for scripts and tests to match on.</summary>
+    public static class ChainErrors
+    {
+        public const string RpcUnreachable = "RpcUnreachable";
+        public const string RpcError = "RpcError";
+        public const string ChainIdMismatch = "ChainIdMismatch";
+        public const string ContractCodeMissing = "ContractCodeMissing";
+        public const string ContractReverted = "ContractReverted";
+        public const string TransactionRejected = "TransactionRejected";
+        public const string TransactionReceiptTimeout = "TransactionReceiptTimeout";
+        public const string InsufficientGasFunds = "InsufficientGasFunds";
+        public const string InvalidAddress = "InvalidAddress";
+        public const string PriceOutOfRange = "PriceOutOfRange";
+        public const string PriceNotRepresentable = "PriceNotRepresentable";
+    }
+
+    /// <summary>
+    /// A contract call or transaction the chain rejected, with the contract, the function and the
+    /// decoded reason (null when the revert carried no data).
+    /// </summary>
+    public sealed class ContractRevertedException : FabstirException
+    {
+        public ContractRevertedException(string contract, string function, string address, string? revertData)
+            : base(
+                ChainErrors.ContractReverted,
+                FabstirErrorCategory.InvalidOperation,
+                RevertDecoder.Describe(contract, function, revertData),
+                address)
+        {
+            Contract = contract;
+            Function = function;
+            RevertData = string.IsNullOrEmpty(revertData) ? "0x" : revertData!;
+            Reason = RevertDecoder.DecodeReason(revertData);
+        }
+
+        public string Contract { get; }
+
+        public string Function { get; }
+
+        /// <summary>The decoded reason, e.g. <c>Not registered</c>; null for an empty revert.</summary>
+        public string? Reason { get; }
+
+        public string RevertData { get; }
+    }
+}

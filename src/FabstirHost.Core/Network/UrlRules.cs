@@ -1,0 +1,212 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+
+namespace FabstirHost.Core.Network
+{
+    /// <summary>
+    /// Rules about node URLs shared by the probe, the diagnostics and registration: which hosts
+    /// the internet cannot reach, where a node's endpoints are below a URL that has a path, and
+    /// which port a URL really means.
+    /// </summary>
+    public static class UrlRules
+    {
+        public const string InvalidUrlErrorId = "InvalidEndpointUrl";
+
+        /// <summary>
+        /// Parses a node URL: absolute, http or https, with a host. A bare <c>host:port</c> is
+        /// refused rather than guessed, because guessing the scheme guesses the port too.
+        /// </summary>
+        public static Uri Parse(string url)
+        {
+            string text = (url ?? string.Empty).Trim();
+            if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri)
+                || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+                || string.IsNullOrEmpty(uri.Host))
+            {
+                throw new FabstirException(
+                    InvalidUrlErrorId,
+                    FabstirErrorCategory.InvalidArgument,
+                    $"'{text}' is not a node URL. Give an absolute http:// or https:// URL with a host, " +
+                    "for example https://node.example.com or http://203.0.113.7:8080.",
+                    text);
+            }
+
+            return uri;
+        }
+
+        /// <summary>The port a URL means: its explicit port, else 80 for http and 443 for https.</summary>
+        public static int EffectivePort(Uri url)
+        {
+            // Uri.Port already applies the scheme default; IsDefaultPort tells whether it was written.
+            return url.Port;
+        }
+
+        /// <summary>True when the URL names its port rather than relying on the scheme's default.</summary>
+        public static bool HasExplicitPort(Uri url)
+        {
+            return !url.IsDefaultPort;
+        }
+
+        /// <summary>
+        /// The URL of an endpoint below the node's base URL, keeping the base path, so that a node
+        /// published at <c>https://gw/x/node1</c> is asked at <c>https://gw/x/node1/health</c>.
+        /// Query and fragment of the base are dropped: they do not address the node.
+        /// </summary>
+        public static Uri EndpointUrl(Uri baseUrl, string endpoint)
+        {
+            string basePath = baseUrl.AbsolutePath.TrimEnd('/');
+            var builder = new UriBuilder(baseUrl)
+            {
+                Path = basePath + "/" + endpoint.TrimStart('/'),
+                Query = string.Empty,
+                Fragment = string.Empty,
+            };
+
+            return builder.Uri;
+        }
+
+        public static Uri HealthUrl(Uri baseUrl) => EndpointUrl(baseUrl, "health");
+
+        public static Uri VersionUrl(Uri baseUrl) => EndpointUrl(baseUrl, "v1/version");
+
+        /// <summary>
+        /// Why the URL's host can only be reached from this machine or its local network, or null
+        /// when it may be public. Looks at the name only; see <see cref="LocalOnlyReason(IPAddress)"/>
+        /// for the addresses a name resolves to.
+        /// </summary>
+        public static string? LocalOnlyReason(Uri url)
+        {
+            string host = url.Host.Trim('[', ']').TrimEnd('.').ToLowerInvariant();
+            if (host == "localhost" || host.EndsWith(".localhost", StringComparison.Ordinal))
+            {
+                return $"'{host}' always means this machine";
+            }
+
+            if (host.EndsWith(".local", StringComparison.Ordinal))
+            {
+                return $"'{host}' is a multicast DNS (.local) name, known only on the local network";
+            }
+
+            if (IPAddress.TryParse(host, out IPAddress? address))
+            {
+                return LocalOnlyReason(address);
+            }
+
+            return null;
+        }
+
+        public static bool IsLocalOnly(Uri url) => LocalOnlyReason(url) != null;
+
+        /// <summary>Why an address cannot be reached from the internet, or null when it can be.</summary>
+        public static string? LocalOnlyReason(IPAddress address)
+        {
+            if (address.IsIPv4MappedToIPv6)
+            {
+                address = address.MapToIPv4();
+            }
+
+            if (address.AddressFamily == AddressFamily.InterNetwork)
+            {
+                return LocalOnlyReasonV4(address.GetAddressBytes());
+            }
+
+            if (address.Equals(IPAddress.IPv6Loopback))
+            {
+                return $"{address} is the loopback address";
+            }
+
+            if (address.Equals(IPAddress.IPv6Any))
+            {
+                return $"{address} means 'any address' and cannot be dialled";
+            }
+
+            if (address.IsIPv6LinkLocal)
+            {
+                return $"{address} is a link-local address";
+            }
+
+            byte first = address.GetAddressBytes()[0];
+            if ((first & 0xFE) == 0xFC)
+            {
+                return $"{address} is a unique-local (private) IPv6 address";
+            }
+
+            return null;
+        }
+
+        private static string? LocalOnlyReasonV4(byte[] b)
+        {
+            string text = string.Join(".", b.Select(x => x.ToString()));
+            if (b[0] == 127)
+            {
+                return $"{text} is a loopback address";
+            }
+
+            if (b.All(x => x == 0))
+            {
+                return $"{text} means 'any address' and cannot be dialled";
+            }
+
+            if (b[0] == 169 && b[1] == 254)
+            {
+                return $"{text} is a link-local address";
+            }
+
+            if (b[0] == 10 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168))
+            {
+                return $"{text} is a private (RFC 1918) address";
+            }
+
+            if (b[0] == 100 && b[1] >= 64 && b[1] <= 127)
+            {
+                return $"{text} is a carrier-grade NAT (RFC 6598) address";
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// True for names under <c>.invalid</c>, which RFC 6761 reserves as never resolving: the probe
+        /// answers them itself instead of sending a query.
+        /// </summary>
+        public static bool IsReservedInvalidName(string host)
+        {
+            string name = host.TrimEnd('.').ToLowerInvariant();
+            return name == "invalid" || name.EndsWith(".invalid", StringComparison.Ordinal);
+        }
+
+        /// <summary>Every address that reaches this machine: its interfaces' addresses and loopback.</summary>
+        public static IReadOnlyCollection<IPAddress> LocalAddresses()
+        {
+            var addresses = new HashSet<IPAddress> { IPAddress.Loopback, IPAddress.IPv6Loopback };
+            foreach (var nic in System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces())
+            {
+                foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
+                {
+                    addresses.Add(unicast.Address);
+                }
+            }
+
+            return addresses;
+        }
+
+        /// <summary>True when the address is one of this machine's (any 127.0.0.0/8 address counts).</summary>
+        public static bool IsThisMachine(IPAddress address, IReadOnlyCollection<IPAddress> localAddresses)
+        {
+            if (address.IsIPv4MappedToIPv6)
+            {
+                address = address.MapToIPv4();
+            }
+
+            return IPAddress.IsLoopback(address) || localAddresses.Contains(address);
+        }
+
+        internal static IEnumerable<string> Describe(IEnumerable<IPAddress> addresses)
+        {
+            return addresses.Select(a => a.ToString());
+        }
+    }
+}

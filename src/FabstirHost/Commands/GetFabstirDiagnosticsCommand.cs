@@ -1,0 +1,113 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using FabstirHost.Core.Config;
+using FabstirHost.Core.Network;
+
+namespace FabstirHost.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Checks everything a Fabstir host needs and says how to fix what is wrong.</para>
+    /// <para type="description">Returns an ordered list of checks (FabstirDiagnostic: Name, Area, Status Pass, Warn, Fail or Skip, Detail, Remedy): the node binary, the model file, the node process against its state file, the API and P2P ports (who listens, on which interfaces), the local /health, the public URL (DNS, reachability, whether it reaches this same node), the host firewall, and the chain. Values come from the saved configuration unless given as parameters. Remedies are the commands to run; nothing is run or changed. 'Get-FabstirDiagnostics | Where-Object Status -eq Fail' lists the problems; -Quiet returns only $true or $false.</para>
+    /// </summary>
+    /// <example>
+    /// <code>Get-FabstirDiagnostics</code>
+    /// <para>Checks the host described by the saved configuration and shows each check's status, area, name and detail.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-FabstirDiagnostics | Where-Object Status -eq Fail | Format-List Name, Detail, Remedy</code>
+    /// <para>Shows only what failed, with the command that fixes each problem.</para>
+    /// </example>
+    /// <example>
+    /// <code>if (-not (Get-FabstirDiagnostics -Quiet)) { throw 'The Fabstir host is not healthy.' }</code>
+    /// <para>Stops a runbook when any check fails.</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.Get, "FabstirDiagnostics")]
+    [OutputType(typeof(FabstirDiagnostic), typeof(bool))]
+    public sealed class GetFabstirDiagnosticsCommand : FabstirCmdlet
+    {
+        /// <summary>
+        /// <para type="description">The public URL of the node. Default: PublicUrl of the configuration.</para>
+        /// </summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("PublicUrl")]
+        public string? Url { get; set; }
+
+        /// <summary>
+        /// <para type="description">The node's API port on this machine. Default: ApiPort of the configuration, else 8080.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int ApiPort { get; set; }
+
+        /// <summary>
+        /// <para type="description">The node's first P2P port (it also uses the next TCP port and the UDP port after). Default: P2PPort of the configuration, else the API port + 1.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, 65533)]
+        public int P2PPort { get; set; }
+
+        /// <summary>
+        /// <para type="description">The GGUF model file. Default: ModelPath of the configuration.</para>
+        /// </summary>
+        [Parameter]
+        public string? ModelPath { get; set; }
+
+        /// <summary>
+        /// <para type="description">The node binary. Default: NodePath of the configuration, then FABSTIR_NODE_PATH, then PATH.</para>
+        /// </summary>
+        [Parameter]
+        public string? NodePath { get; set; }
+
+        /// <summary>
+        /// <para type="description">Seconds allowed for each HTTP probe. Default 5.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, 600)]
+        public int TimeoutSec { get; set; } = 5;
+
+        /// <summary>
+        /// <para type="description">Returns $true when no check failed, $false otherwise, instead of the checks.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            DiagnosticsOptions options = Invoke(BuildOptions);
+            WriteVerbose($"Diagnosing the host in '{Paths.Home}': API port {options.ApiPort}, P2P port " +
+                $"{options.Ports.P2PPort}, public URL {options.PublicUrl?.ToString() ?? "(none)"}.");
+            IReadOnlyList<FabstirDiagnostic> checks = Run(
+                token => HostDiagnostics.RunAsync(options, Log, token));
+            if (Quiet.IsPresent)
+            {
+                WriteObject(checks.All(check => check.Status != DiagnosticStatus.Fail));
+                return;
+            }
+
+            WriteObject(checks, enumerateCollection: true);
+        }
+
+        private DiagnosticsOptions BuildOptions()
+        {
+            HostConfig? config = HostConfigStore.Load(Paths);
+            DiagnosticsOptions options = DiagnosticsOptions.FromConfig(Paths, config, Url);
+            options.Timeout = TimeSpan.FromSeconds(TimeoutSec);
+
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(ApiPort)))
+            {
+                options.ApiPort = ApiPort;
+            }
+
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(P2PPort)))
+            {
+                options.P2PPort = P2PPort;
+            }
+
+            options.ModelPath = ModelPath ?? options.ModelPath;
+            options.NodePath = NodePath ?? options.NodePath;
+            return options;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Management.Automation;
+using System.Security;
+using FabstirHost.Core.Chain;
+using FabstirHost.Core.Config;
+
+namespace FabstirHost
+{
+    /// <summary>
+    /// Base of the cmdlets that talk to the chain: the chain profile parameters every one of them
+    /// shares. Values not given fall back to the environment, then config.json, then Base Sepolia.
+    /// </summary>
+    public abstract class FabstirChainCmdlet : FabstirCmdlet
+    {
+        /// <summary>
+        /// <para type="description">The JSON-RPC URL of the chain. Default: RPC_URL, then config.json, then https://sepolia.base.org.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? RpcUrl { get; set; }
+
+        /// <summary>
+        /// <para type="description">The chain id the RPC must serve; checked before anything is sent. Default: FABSTIR_CHAIN_ID, then config.json, then 84532 (Base Sepolia).</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, long.MaxValue)]
+        public long ChainId { get; set; }
+
+        /// <summary>
+        /// <para type="description">The NodeRegistry (proxy) address. Default: CONTRACT_NODE_REGISTRY, then config.json, then Base Sepolia's.</para>
+        /// </summary>
+        [Parameter]
+        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        public string? NodeRegistryAddress { get; set; }
+
+        /// <summary>
+        /// <para type="description">The ModelRegistry (proxy) address. Default: CONTRACT_MODEL_REGISTRY, then config.json, then Base Sepolia's.</para>
+        /// </summary>
+        [Parameter]
+        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        public string? ModelRegistryAddress { get; set; }
+
+        /// <summary>
+        /// <para type="description">The HostEarnings (proxy) address. Default: CONTRACT_HOST_EARNINGS, then config.json, then Base Sepolia's.</para>
+        /// </summary>
+        [Parameter]
+        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        public string? HostEarningsAddress { get; set; }
+
+        /// <summary>
+        /// <para type="description">The FAB token address. Default: FAB_TOKEN, then config.json, then Base Sepolia's.</para>
+        /// </summary>
+        [Parameter]
+        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        public string? FabTokenAddress { get; set; }
+
+        /// <summary>
+        /// <para type="description">The USDC token address. Default: USDC_TOKEN, then config.json, then Base Sepolia's.</para>
+        /// </summary>
+        [Parameter]
+        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        public string? UsdcTokenAddress { get; set; }
+
+        /// <summary>The profile for this run, from the parameters, the environment and config.json.</summary>
+        protected ChainProfile ResolveChainProfile()
+        {
+            var overrides = new ChainProfileOverrides
+            {
+                RpcUrl = RpcUrl,
+                ChainId = MyInvocation.BoundParameters.ContainsKey(nameof(ChainId)) ? ChainId : (long?)null,
+            };
+            Add(overrides, ChainSetting.NodeRegistry, NodeRegistryAddress);
+            Add(overrides, ChainSetting.ModelRegistry, ModelRegistryAddress);
+            Add(overrides, ChainSetting.HostEarnings, HostEarningsAddress);
+            Add(overrides, ChainSetting.FabToken, FabTokenAddress);
+            Add(overrides, ChainSetting.UsdcToken, UsdcTokenAddress);
+            ChainProfile profile = Invoke(() => ChainProfileResolver.Resolve(
+                overrides, HostConfigStore.Load(Paths)?.Chain, null, new ImmediateLog(this)));
+            WriteVerbose($"Chain profile: {profile}.");
+            return profile;
+        }
+
+        /// <summary>A key request with this cmdlet's prompt, for the key resolver.</summary>
+        protected KeyRequest CreateKeyRequest(
+            SecureString? privateKey,
+            SecureString? password,
+            string? passwordFile)
+        {
+            return new KeyRequest
+            {
+                PrivateKey = privateKey,
+                KeystorePassword = password,
+                KeystorePasswordFile = passwordFile,
+                PromptForPassword = purpose => SecretPrompt.Read(this, purpose),
+            };
+        }
+
+        private static void Add(ChainProfileOverrides overrides, ChainSetting setting, string? address)
+        {
+            if (!string.IsNullOrEmpty(address))
+            {
+                overrides.Contracts[setting] = address!;
+            }
+        }
+    }
+}

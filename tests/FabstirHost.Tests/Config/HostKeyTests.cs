@@ -1,0 +1,249 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Security;
+using FabstirHost.Core;
+using FabstirHost.Core.Config;
+using FabstirHost.TestChain;
+using FabstirHost.Tests.Infrastructure;
+using Nethereum.KeyStore.Model;
+using Newtonsoft.Json.Linq;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FabstirHost.Tests.Config
+{
+    public sealed class HostKeyTests : IDisposable
+    {
+        // Cheap scrypt for the tests that are not about the cost; one test checks the standard cost.
+        private static readonly ScryptParams Cheap = new() { N = 1024, R = 8, P = 1, Dklen = 32 };
+
+        private readonly TempHome _home = new();
+        private readonly ITestOutputHelper _output;
+
+        public HostKeyTests(ITestOutputHelper output)
+        {
+            _output = output;
+        }
+
+        public void Dispose() => _home.Dispose();
+
+        [Fact]
+        public void KeystoreRoundTripsWithStandardScryptAndIsOwnerOnly()
+        {
+            using HostKey key = HostKeyStore.Generate();
+            var watch = Stopwatch.StartNew();
+
+            HostKeyStore.Save(_home.Paths, key, Secure("correct horse"), force: false);
+            long saveMs = watch.ElapsedMilliseconds;
+            using HostKey unlocked = HostKeyStore.Unlock(_home.Paths, Secure("correct horse"));
+            long unlockMs = watch.ElapsedMilliseconds - saveMs;
+            _output.WriteLine($"scrypt N=2^18: save {saveMs} ms, unlock {unlockMs} ms");
+
+            Assert.Equal(key.Address, unlocked.Address);
+            Assert.Equal(KeySource.Keystore, unlocked.Source);
+            Assert.Equal(key.Address, HostKeyStore.ReadAddress(_home.Paths));
+            var kdf = JObject.Parse(File.ReadAllText(_home.Paths.KeystoreFile))["crypto"]!;
+            Assert.Equal("scrypt", (string?)kdf["kdf"]);
+            Assert.Equal(262144, (int)kdf["kdfparams"]!["n"]!);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(
+                    UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_home.Paths.KeystoreFile));
+            }
+        }
+
+        [Fact]
+        public void AWrongPasswordIsReportedAsSuch()
+        {
+            using HostKey key = HostKeyStore.Generate();
+            HostKeyStore.Save(_home.Paths, key, Secure("right"), false, Cheap);
+
+            var ex = Assert.Throws<FabstirException>(() => HostKeyStore.Unlock(_home.Paths, Secure("wrong")));
+
+            Assert.Equal("KeystorePasswordIncorrect", ex.ErrorId);
+            Assert.Equal(FabstirErrorCategory.SecurityError, ex.Category);
+            Assert.Equal(_home.Paths.KeystoreFile, ex.Target);
+        }
+
+        [Fact]
+        public void AnExistingKeystoreIsReplacedOnlyWhenForced()
+        {
+            using HostKey first = HostKeyStore.Generate();
+            using HostKey second = HostKeyStore.Generate();
+            HostKeyStore.Save(_home.Paths, first, Secure("pw"), false, Cheap);
+
+            var ex = Assert.Throws<FabstirException>(
+                () => HostKeyStore.Save(_home.Paths, second, Secure("pw"), false, Cheap));
+            Assert.Equal("KeystoreExists", ex.ErrorId);
+            Assert.Contains(first.Address, ex.Message);
+            Assert.Equal(first.Address, HostKeyStore.ReadAddress(_home.Paths));
+
+            HostKeyStore.Save(_home.Paths, second, Secure("pw"), true, Cheap);
+            Assert.Equal(second.Address, HostKeyStore.ReadAddress(_home.Paths));
+        }
+
+        [Fact]
+        public void TheHomeFolderNeverHoldsThePlainKey()
+        {
+            using HostKey key = LocalChain.Key(DevAccounts.HostKey);
+
+            HostKeyStore.Save(_home.Paths, key, Secure("pw"), false, Cheap);
+
+            string hex = DevAccounts.HostKey.Substring(2);
+            foreach (string file in Directory.EnumerateFiles(_home.Path, "*", SearchOption.AllDirectories))
+            {
+                string text = File.ReadAllText(file);
+                Assert.DoesNotContain(hex, text, StringComparison.OrdinalIgnoreCase);
+            }
+
+            Assert.DoesNotContain(hex, key.ToString(), StringComparison.OrdinalIgnoreCase);
+        }
+
+        [Theory]
+        [InlineData("0x1234")]
+        [InlineData("59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")]
+        [InlineData("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690z")]
+        [InlineData("0x0000000000000000000000000000000000000000000000000000000000000000")]
+        public void AMalformedKeyIsRejectedWithoutRepeatingIt(string text)
+        {
+            var ex = Assert.Throws<FabstirException>(
+                () => HostKeyStore.ParsePrivateKey(Secure(text), KeySource.Parameter));
+
+            Assert.Equal("InvalidPrivateKey", ex.ErrorId);
+            Assert.DoesNotContain(text.Length > 6 ? text.Substring(6) : text, ex.Message);
+            Assert.Equal("-PrivateKey", ex.Target);
+        }
+
+        [Fact]
+        public void ResolutionOrderIsParameterThenFabstirVariableThenNodeVariableThenKeystore()
+        {
+            using (HostKey stored = LocalChain.Key(DevAccounts.BystanderKey))
+            {
+                HostKeyStore.Save(_home.Paths, stored, Secure("pw"), false, Cheap);
+            }
+
+            var environment = new Hashtable
+            {
+                ["FABSTIR_HOST_PRIVATE_KEY"] = DevAccounts.HostKey,
+                ["HOST_PRIVATE_KEY"] = DevAccounts.SecondHostKey,
+                ["FABSTIR_KEYSTORE_PASSWORD"] = "pw",
+            };
+            var request = new KeyRequest
+            {
+                PrivateKey = Secure(DevAccounts.DeployerKey),
+                Environment = environment,
+            };
+
+            Assert.Equal(DevAccounts.DeployerAddress, Resolve(request, KeySource.Parameter));
+            request.PrivateKey = null;
+            Assert.Equal(DevAccounts.HostAddress, Resolve(request, KeySource.FabstirEnvironment));
+            environment.Remove("FABSTIR_HOST_PRIVATE_KEY");
+            Assert.Equal(DevAccounts.SecondHostAddress, Resolve(request, KeySource.NodeEnvironment));
+            environment.Remove("HOST_PRIVATE_KEY");
+            Assert.Equal(DevAccounts.BystanderAddress, Resolve(request, KeySource.Keystore));
+        }
+
+        [Fact]
+        public void KeystorePasswordComesFromParameterFileVariableOrPromptInThatOrder()
+        {
+            using (HostKey stored = HostKeyStore.Generate())
+            {
+                HostKeyStore.Save(_home.Paths, stored, Secure("from-file"), false, Cheap);
+            }
+
+            string passwordFile = Path.Combine(_home.Path, "password.txt");
+            File.WriteAllText(passwordFile, "from-file\n");
+            var prompts = new List<string>();
+            var request = new KeyRequest
+            {
+                KeystorePasswordFile = passwordFile,
+                Environment = new Hashtable { ["FABSTIR_KEYSTORE_PASSWORD"] = "wrong" },
+                PromptForPassword = purpose =>
+                {
+                    prompts.Add(purpose);
+                    return Secure("from-file");
+                },
+            };
+
+            using (HostKeyResolveResult(request))
+            {
+            }
+
+            request.KeystorePasswordFile = null;
+            var wrong = Assert.Throws<FabstirException>(() => KeyResolver.Resolve(_home.Paths, request));
+            Assert.Equal("KeystorePasswordIncorrect", wrong.ErrorId);
+            Assert.Empty(prompts);
+
+            request.Environment = new Hashtable();
+            using (HostKeyResolveResult(request))
+            {
+            }
+
+            Assert.Single(prompts);
+            Assert.Contains(_home.Paths.KeystoreFile, prompts[0]);
+        }
+
+        [Fact]
+        public void WithoutPasswordOrPromptTheKeystoreAsksForOne()
+        {
+            using (HostKey stored = HostKeyStore.Generate())
+            {
+                HostKeyStore.Save(_home.Paths, stored, Secure("pw"), false, Cheap);
+            }
+
+            var ex = Assert.Throws<FabstirException>(
+                () => KeyResolver.Resolve(_home.Paths, new KeyRequest { Environment = new Hashtable() }));
+
+            Assert.Equal("KeystorePasswordRequired", ex.ErrorId);
+            Assert.Contains("-KeystorePasswordFile", ex.Message);
+        }
+
+        [Fact]
+        public void WithNoKeyAnywhereTheErrorListsEverySource()
+        {
+            var ex = Assert.Throws<FabstirException>(
+                () => KeyResolver.Resolve(_home.Paths, new KeyRequest { Environment = new Hashtable() }));
+
+            Assert.Equal("HostKeyNotFound", ex.ErrorId);
+            Assert.Contains("FABSTIR_HOST_PRIVATE_KEY", ex.Message);
+            Assert.Contains("HOST_PRIVATE_KEY", ex.Message);
+            Assert.Contains("New-FabstirWallet", ex.Message);
+        }
+
+        [Fact]
+        public void TheAddressIsKnownWithoutUnlockingTheKeystore()
+        {
+            using HostKey key = HostKeyStore.Generate();
+            HostKeyStore.Save(_home.Paths, key, Secure("pw"), false, Cheap);
+
+            var request = new KeyRequest { Environment = new Hashtable() };
+
+            string? address = KeyResolver.ResolveAddress(_home.Paths, request);
+
+            Assert.Equal(key.Address, address);
+        }
+
+        [Fact]
+        public void ADamagedKeystoreIsReportedAndLeftInPlace()
+        {
+            _home.Paths.EnsureCreated();
+            File.WriteAllText(_home.Paths.KeystoreFile, "{ not json");
+
+            var ex = Assert.Throws<FabstirException>(() => HostKeyStore.Unlock(_home.Paths, Secure("pw")));
+
+            Assert.Equal("KeystoreDamaged", ex.ErrorId);
+            Assert.Equal("{ not json", File.ReadAllText(_home.Paths.KeystoreFile));
+        }
+
+        private HostKey HostKeyResolveResult(KeyRequest request) => KeyResolver.Resolve(_home.Paths, request);
+
+        private string Resolve(KeyRequest request, KeySource expectedSource)
+        {
+            using HostKey key = KeyResolver.Resolve(_home.Paths, request);
+            Assert.Equal(expectedSource, key.Source);
+            return key.Address;
+        }
+
+        private static SecureString Secure(string text) => KeyResolver.ToSecure(text);
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using FabstirHost.Core;
+using FabstirHost.Core.Network;
+using Xunit;
+
+namespace FabstirHost.Tests.Network
+{
+    public sealed class UrlRulesTests
+    {
+        [Theory]
+        [InlineData("https://gw.example.com/x/node1", "https://gw.example.com/x/node1/health")]
+        [InlineData("https://gw.example.com/x/node1/", "https://gw.example.com/x/node1/health")]
+        [InlineData("http://203.0.113.7:8080", "http://203.0.113.7:8080/health")]
+        [InlineData("http://203.0.113.7:8080/?a=1#f", "http://203.0.113.7:8080/health")]
+        public void The_health_url_keeps_the_path(string url, string expected)
+        {
+            Assert.Equal(expected, UrlRules.HealthUrl(new Uri(url)).AbsoluteUri);
+        }
+
+        [Theory]
+        [InlineData("https://node.example.com", 443, false)]
+        [InlineData("http://node.example.com", 80, false)]
+        [InlineData("https://node.example.com:8443", 8443, true)]
+        [InlineData("http://node.example.com:8080/x", 8080, true)]
+        public void The_port_is_explicit_or_the_scheme_default(string url, int port, bool isExplicit)
+        {
+            Assert.Equal(port, UrlRules.EffectivePort(new Uri(url)));
+            Assert.Equal(isExplicit, UrlRules.HasExplicitPort(new Uri(url)));
+        }
+
+        [Theory]
+        [InlineData("http://localhost:8080")]
+        [InlineData("http://api.localhost")]
+        [InlineData("http://127.0.0.1:8080")]
+        [InlineData("http://127.8.9.10")]
+        [InlineData("http://[::1]:8080")]
+        [InlineData("http://0.0.0.0:8080")]
+        [InlineData("http://169.254.10.1")]
+        [InlineData("http://[fe80::1]")]
+        [InlineData("http://10.1.2.3")]
+        [InlineData("http://172.16.0.1")]
+        [InlineData("http://172.31.255.1")]
+        [InlineData("http://192.168.1.20:8080")]
+        [InlineData("http://[fd12:3456::1]")]
+        [InlineData("http://gpu-box.local:8080")]
+        [InlineData("http://100.64.1.1")]
+        public void Local_only_hosts_are_recognised(string url)
+        {
+            Assert.True(UrlRules.IsLocalOnly(new Uri(url)));
+        }
+
+        [Theory]
+        [InlineData("https://node.example.com")]
+        [InlineData("http://203.0.113.7:8080")]
+        [InlineData("http://172.32.0.1")]
+        [InlineData("http://[2001:db8::1]")]
+        [InlineData("http://local.example.com")]
+        public void Public_hosts_are_not_local_only(string url)
+        {
+            Assert.False(UrlRules.IsLocalOnly(new Uri(url)));
+        }
+
+        [Theory]
+        [InlineData("node.example.com:8080")]
+        [InlineData("ftp://node.example.com")]
+        [InlineData("")]
+        [InlineData("/health")]
+        public void Urls_that_are_not_node_urls_are_refused(string url)
+        {
+            var error = Assert.Throws<FabstirException>(() => UrlRules.Parse(url));
+            Assert.Equal(UrlRules.InvalidUrlErrorId, error.ErrorId);
+        }
+
+        [Fact]
+        public void Any_loopback_address_is_this_machine()
+        {
+            var local = UrlRules.LocalAddresses();
+            Assert.True(UrlRules.IsThisMachine(IPAddress.Parse("127.0.0.2"), local));
+            Assert.False(UrlRules.IsThisMachine(IPAddress.Parse("198.51.100.1"), local));
+        }
+    }
+}

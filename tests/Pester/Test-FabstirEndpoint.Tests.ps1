@@ -1,0 +1,115 @@
+BeforeAll {
+    Import-Module $env:FABSTIR_TEST_MODULE -Force
+    . (Join-Path $PSScriptRoot 'StandIn.ps1')
+    $script:fqidSuffix = ',FabstirHost.Commands.TestFabstirEndpointCommand'
+    $script:node = Start-TestStandIn
+
+    # A listener whose connections the kernel completes but nobody ever answers.
+    $script:silent = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $script:silent.Start()
+    $script:silentUrl = "http://127.0.0.1:$($script:silent.LocalEndpoint.Port)"
+    $script:closedUrl = "http://127.0.0.1:$(Get-FreeTcpPort)"
+}
+
+AfterAll {
+    $script:silent.Stop()
+    Stop-TestStandIn $script:node
+}
+
+Describe 'Test-FabstirEndpoint' {
+    It 'returns $true for a running node' {
+        Test-FabstirEndpoint $node.Url -WarningAction SilentlyContinue | Should -BeExactly $true
+    }
+
+    It 'details the health, version, latency and addresses of a running node' {
+        $result = Test-FabstirEndpoint $node.Url -Detailed -WarningAction SilentlyContinue
+        $result.Reachable | Should -BeTrue
+        $result.StatusCode | Should -Be 200
+        $result.HealthStatus | Should -Be 'degraded'
+        $result.HealthIssues | Should -Be @('No P2P node available')
+        $result.NodeVersion | Should -Match '^\d+\.\d+\.\d+$'
+        $result.Latency.TotalMilliseconds | Should -BeGreaterThan 0
+        $result.Addresses.IPAddressToString | Should -Be @('127.0.0.1')
+        $result.Failure | Should -Be 'None'
+    }
+
+    It 'shows results as a table' {
+        $text = Test-FabstirEndpoint $node.Url, $closedUrl -Detailed -WarningAction SilentlyContinue |
+            Out-String -Width 200
+        $text | Should -Match 'Url\s+Reachable\s+Status\s+Health\s+Version\s+Ms\s+Failure'
+        $text | Should -Match 'True\s+200\s+degraded'
+        $text | Should -Match 'ConnectionRefused: '
+    }
+
+    It 'keeps the path of the URL (the node serves none, so it is not a node there)' {
+        $result = Test-FabstirEndpoint "$($node.Url)/x/node1" -Detailed -WarningAction SilentlyContinue
+        $result.HealthUrl.AbsolutePath | Should -Be '/x/node1/health'
+        $result.Failure | Should -Be 'NotFabstirNode'
+        $result.StatusCode | Should -Be 404
+    }
+
+    It 'returns $false for a closed port and gives the reason in the verbose stream' {
+        $verbose = Test-FabstirEndpoint $closedUrl -TimeoutSec 2 -Verbose -WarningAction SilentlyContinue 4>&1
+        $verbose | Where-Object { $_ -is [bool] } | Should -BeExactly $false
+        ($verbose | Where-Object { $_ -is [Management.Automation.VerboseRecord] }) -join "`n" |
+            Should -Match 'refused the connection'
+    }
+
+    It 'reports a listener that never answers as timed out, within the timeout' {
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $result = Test-FabstirEndpoint $silentUrl -TimeoutSec 1 -Detailed -WarningAction SilentlyContinue
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 1.8
+        $result.GetType().Name | Should -Be 'FabstirEndpointResult'
+        $result.Failure | Should -Be 'TimedOut'
+        $result.Reachable | Should -BeFalse
+        $result.FailureMessage | Should -Match 'no HTTP answer'
+    }
+
+    It 'names a host that does not resolve' {
+        $result = Test-FabstirEndpoint 'https://node.example.invalid' -Detailed
+        $result.Failure | Should -Be 'NameNotResolved'
+    }
+
+    It 'warns that a loopback or localhost URL is local only' {
+        $null = Test-FabstirEndpoint $closedUrl -TimeoutSec 1 -WarningVariable warnings `
+            -WarningAction SilentlyContinue
+        $warnings | Should -Match 'only be reached from this machine'
+        $byName = $closedUrl -replace '127.0.0.1', 'localhost'
+        $result = Test-FabstirEndpoint $byName -Detailed -WarningAction SilentlyContinue
+        $result.IsLocalOnly | Should -BeTrue
+        $result.LocalOnlyReason | Should -Match 'localhost'
+    }
+
+    It 'probes an array of URLs concurrently and answers in their order' {
+        $urls = @($silentUrl, 'https://a.invalid', $closedUrl, $silentUrl)
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $results = Test-FabstirEndpoint $urls -TimeoutSec 1 -Detailed -WarningAction SilentlyContinue
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 1.8
+        $results.Failure | Should -Be @('TimedOut', 'NameNotResolved', 'ConnectionRefused', 'TimedOut')
+    }
+
+    It 'takes URLs from the pipeline, as strings or as Url and PublicUrl properties' {
+        $fromStrings = 'https://a.invalid', 'https://b.invalid' | Test-FabstirEndpoint -Detailed
+        $fromStrings.Url.Host | Should -Be @('a.invalid', 'b.invalid')
+        $registration = [pscustomobject]@{ PublicUrl = 'https://c.invalid/x/node1'; Address = '0x1' }
+        $fromProperty = $registration | Test-FabstirEndpoint -Detailed
+        $fromProperty.HealthUrl.AbsoluteUri | Should -Be 'https://c.invalid/x/node1/health'
+        ([pscustomobject]@{ Url = 'https://d.invalid' } | Test-FabstirEndpoint) | Should -BeExactly $false
+    }
+
+    It 'writes a non-terminating error for a URL that is not a node URL and goes on' {
+        $results = Test-FabstirEndpoint 'ftp://x', 'https://a.invalid' -ErrorVariable problems `
+            -ErrorAction SilentlyContinue
+        @($results).Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -Be "InvalidEndpointUrl$fqidSuffix"
+        $problems[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $problems[0].TargetObject | Should -Be 'ftp://x'
+        { Test-FabstirEndpoint 'node.example.com:8080' -ErrorAction Stop } |
+            Should -Throw -ErrorId "InvalidEndpointUrl$fqidSuffix"
+    }
+
+    It 'refuses a timeout out of range' {
+        { Test-FabstirEndpoint $closedUrl -TimeoutSec 0 } |
+            Should -Throw -ErrorId "ParameterArgumentValidationError$fqidSuffix"
+    }
+}
