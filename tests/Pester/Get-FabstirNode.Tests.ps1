@@ -32,7 +32,7 @@ Describe 'Get-FabstirNode' {
         $node.LogPath | Should -Be (Join-Path $t.Home 'node/logs/node.log')
         $table = $node | Format-Table | Out-String -Width 200
         $table | Should -Match 'Ready\s+\d+\s+http://127\.0\.0\.1'
-        $table | Should -Match 'tiny\.gguf'
+        $table | Should -Match 'degraded'
     }
 
     It 'reports a crash, the restart count and the last exit code' {
