@@ -18,18 +18,18 @@ Describe 'Add-FabstirStake (<Generation>)' -ForEach @(@{ Generation = 'Legacy' }
     BeforeEach {
         $env:FABSTIR_HOME = New-TestHome
         $env:FABSTIR_HOST_PRIVATE_KEY = $script:chain.HostKey
-        $script:address = Register-TestHost $script:chain $script:chain.HostKey $Generation
+        $script:address = Register-TestHost $script:chain $script:chain.HostAddress $Generation
         $script:nonce = Get-TestNonce $script:chain $script:address
     }
 
     AfterEach {
-        Reset-TestHost $script:chain $script:chain.HostKey $Generation
+        Reset-TestHost $script:chain $script:chain.HostAddress $Generation
         Remove-Item $env:FABSTIR_HOME -Recurse -Force -ErrorAction SilentlyContinue
         Remove-Item Env:FABSTIR_HOME, Env:FABSTIR_HOST_PRIVATE_KEY -ErrorAction SilentlyContinue
     }
 
     It 'approves and stakes, then only stakes while the allowance lasts' {
-        Invoke-TestCast $script:chain $script:chain.HostKey $script:chain.FabToken 'approve(address,uint256)' $parameters.NodeRegistryAddress '100000000000000000000'
+        Invoke-TestCast $script:chain $script:chain.HostAddress $script:chain.FabToken 'approve(address,uint256)' $parameters.NodeRegistryAddress '100000000000000000000'
 
         $first = Add-FabstirStake 100 @parameters
         $second = Add-FabstirStake 0.5 @parameters
@@ -61,7 +61,7 @@ Describe 'Add-FabstirStake (<Generation>)' -ForEach @(@{ Generation = 'Legacy' }
     }
 
     It 'refuses a host that is not registered' {
-        Reset-TestHost $script:chain $script:chain.HostKey $Generation
+        Reset-TestHost $script:chain $script:chain.HostAddress $Generation
         $nonce = Get-TestNonce $script:chain $script:address
 
         { Add-FabstirStake 1 @parameters -ErrorAction Stop } |

@@ -18,12 +18,12 @@ Describe 'Clear-FabstirPricing (<Generation>)' -ForEach @(@{ Generation = 'Legac
     BeforeEach {
         $env:FABSTIR_HOME = New-TestHome
         $env:FABSTIR_HOST_PRIVATE_KEY = $script:chain.HostKey
-        $script:address = Register-TestHost $script:chain $script:chain.HostKey $Generation
+        $script:address = Register-TestHost $script:chain $script:chain.HostAddress $Generation
         $script:nonce = Get-TestNonce $script:chain $script:address
     }
 
     AfterEach {
-        Reset-TestHost $script:chain $script:chain.HostKey $Generation
+        Reset-TestHost $script:chain $script:chain.HostAddress $Generation
         Remove-Item $env:FABSTIR_HOME -Recurse -Force -ErrorAction SilentlyContinue
         Remove-Item Env:FABSTIR_HOME, Env:FABSTIR_HOST_PRIVATE_KEY -ErrorAction SilentlyContinue
     }
@@ -55,7 +55,7 @@ Describe 'Clear-FabstirPricing (<Generation>)' -ForEach @(@{ Generation = 'Legac
     }
 
     It 'refuses a host that is not registered' {
-        Reset-TestHost $script:chain $script:chain.HostKey $Generation
+        Reset-TestHost $script:chain $script:chain.HostAddress $Generation
         $nonce = Get-TestNonce $script:chain $script:address
 
         { Clear-FabstirPricing @parameters -ErrorAction Stop } |

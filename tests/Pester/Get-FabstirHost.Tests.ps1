@@ -12,11 +12,11 @@ AfterAll {
 Describe 'Get-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' }, @{ Generation = 'Phase18' }) {
     BeforeAll {
         $script:parameters = Get-TestChainParameters $script:chain $Generation
-        $script:address = Register-TestHost $script:chain $script:chain.HostKey $Generation
+        $script:address = Register-TestHost $script:chain $script:chain.HostAddress $Generation
     }
 
     AfterAll {
-        Reset-TestHost $script:chain $script:chain.HostKey $Generation
+        Reset-TestHost $script:chain $script:chain.HostAddress $Generation
     }
 
     BeforeEach {

@@ -1,13 +1,14 @@
 # Helpers for the Pester tests of the host-management cmdlets (dot-sourced): a registered host on
-# the local chain made straight with cast (the dev keys are anvil's public test keys), nonces to
-# prove nothing was sent, slashing and crediting earnings from the deployer.
+# the local chain made straight with cast (anvil's dev accounts are unlocked, so cast sends from
+# them without a key), nonces to prove nothing was sent, slashing and crediting earnings from the
+# deployer.
 
 $script:ZeroAddress = '0x0000000000000000000000000000000000000000'
 
 function Invoke-TestCast {
-    param([Parameter(Mandatory)] $Chain, [Parameter(Mandatory)] [string] $Key, [Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+    param([Parameter(Mandatory)] $Chain, [Parameter(Mandatory)] [string] $From, [Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
 
-    $output = & $env:FABSTIR_TEST_CAST send --rpc-url $Chain.RpcUrl --private-key $Key @Arguments 2>&1
+    $output = & $env:FABSTIR_TEST_CAST send --rpc-url $Chain.RpcUrl --unlocked --from $From @Arguments 2>&1
     if ($LASTEXITCODE -ne 0) { throw "cast send $($Arguments -join ' ') failed: $output" }
 }
 
@@ -32,30 +33,29 @@ function Get-TestChainParameters {
 
 # Registers a host for the first approved model, as Register-FabstirHost leaves it.
 function Register-TestHost {
-    param([Parameter(Mandatory)] $Chain, [Parameter(Mandatory)] [string] $Key, [string] $Generation = 'Phase18')
+    param([Parameter(Mandatory)] $Chain, [Parameter(Mandatory)] [string] $Address, [string] $Generation = 'Phase18')
 
     $registry = (Get-TestChainParameters $Chain $Generation).NodeRegistryAddress
-    $address = (& $env:FABSTIR_TEST_CAST wallet address --private-key $Key).Trim()
     $stake = '1000000000000000000000'
-    Invoke-TestCast $Chain $Chain.DeployerKey $Chain.FabToken 'mint(address,uint256)' $address $stake
-    Invoke-TestCast $Chain $Key $Chain.FabToken 'approve(address,uint256)' $registry $stake
+    Invoke-TestCast $Chain $Chain.DeployerAddress $Chain.FabToken 'mint(address,uint256)' $Address $stake
+    Invoke-TestCast $Chain $Address $Chain.FabToken 'approve(address,uint256)' $registry $stake
     $model = Get-TestModelId $Chain.ApprovedModels[0]
-    Invoke-TestCast $Chain $Key $registry 'registerNode(string,string,bytes32[],uint256,uint256)' `
+    Invoke-TestCast $Chain $Address $registry 'registerNode(string,string,bytes32[],uint256,uint256)' `
         '{"publicKey":"02abc","hardware":"test GPU"}' 'http://127.0.0.1:1' "[$model]" 3000000 5000
     if ($Generation -eq 'Phase18') {
-        Invoke-TestCast $Chain $Key $registry 'setModelTokenPricing(bytes32,address,uint256)' $model $script:ZeroAddress 3000000
-        Invoke-TestCast $Chain $Key $registry 'setModelTokenPricing(bytes32,address,uint256)' $model $Chain.UsdcToken 5000
+        Invoke-TestCast $Chain $Address $registry 'setModelTokenPricing(bytes32,address,uint256)' $model $script:ZeroAddress 3000000
+        Invoke-TestCast $Chain $Address $registry 'setModelTokenPricing(bytes32,address,uint256)' $model $Chain.UsdcToken 5000
     }
 
-    return $address
+    return $Address
 }
 
 # Leaves the registry as it was: unregisters the host if it still is registered.
 function Reset-TestHost {
-    param([Parameter(Mandatory)] $Chain, [Parameter(Mandatory)] [string] $Key, [string] $Generation = 'Phase18')
+    param([Parameter(Mandatory)] $Chain, [Parameter(Mandatory)] [string] $Address, [string] $Generation = 'Phase18')
 
     $registry = (Get-TestChainParameters $Chain $Generation).NodeRegistryAddress
-    & $env:FABSTIR_TEST_CAST send --rpc-url $Chain.RpcUrl --private-key $Key $registry 'unregisterNode()' 2>&1 | Out-Null
+    & $env:FABSTIR_TEST_CAST send --rpc-url $Chain.RpcUrl --unlocked --from $Address $registry 'unregisterNode()' 2>&1 | Out-Null
 }
 
 function Get-TestNonce {
@@ -69,13 +69,13 @@ function Add-TestEarnings {
     param([Parameter(Mandatory)] $Chain, [Parameter(Mandatory)] [string] $Address, [string] $Token, [string] $RawAmount)
 
     if ($Token -eq $script:ZeroAddress) {
-        Invoke-TestCast $Chain $Chain.DeployerKey $Chain.HostEarnings --value $RawAmount
+        Invoke-TestCast $Chain $Chain.DeployerAddress $Chain.HostEarnings --value $RawAmount
     }
     else {
-        Invoke-TestCast $Chain $Chain.DeployerKey $Token 'mint(address,uint256)' $Chain.HostEarnings $RawAmount
+        Invoke-TestCast $Chain $Chain.DeployerAddress $Token 'mint(address,uint256)' $Chain.HostEarnings $RawAmount
     }
 
-    Invoke-TestCast $Chain $Chain.DeployerKey $Chain.HostEarnings 'creditEarnings(address,uint256,address)' $Address $RawAmount $Token
+    Invoke-TestCast $Chain $Chain.DeployerAddress $Chain.HostEarnings 'creditEarnings(address,uint256,address)' $Address $RawAmount $Token
 }
 
 function New-TestHome {

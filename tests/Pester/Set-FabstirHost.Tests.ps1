@@ -19,12 +19,12 @@ Describe 'Set-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' },
     BeforeEach {
         $env:FABSTIR_HOME = New-TestHome
         $env:FABSTIR_HOST_PRIVATE_KEY = $script:chain.HostKey
-        $script:address = Register-TestHost $script:chain $script:chain.HostKey $Generation
+        $script:address = Register-TestHost $script:chain $script:chain.HostAddress $Generation
         $script:nonce = Get-TestNonce $script:chain $script:address
     }
 
     AfterEach {
-        Reset-TestHost $script:chain $script:chain.HostKey $Generation
+        Reset-TestHost $script:chain $script:chain.HostAddress $Generation
         Remove-Item $env:FABSTIR_HOME -Recurse -Force -ErrorAction SilentlyContinue
         Remove-Item Env:FABSTIR_HOME, Env:FABSTIR_HOST_PRIVATE_KEY -ErrorAction SilentlyContinue
     }
@@ -114,7 +114,7 @@ Describe 'Set-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' },
 
     It 'reports a host slashed out of the registry as not registered, with the reason' {
         $registry = $parameters.NodeRegistryAddress
-        Invoke-TestCast $script:chain $script:chain.DeployerKey $registry 'slash(address,uint256)' $script:address '950000000000000000000'
+        Invoke-TestCast $script:chain $script:chain.DeployerAddress $registry 'slash(address,uint256)' $script:address '950000000000000000000'
         $nonce = Get-TestNonce $script:chain $script:address
 
         $thrown = { Set-FabstirHost -Metadata @{ a = 'b' } @parameters -ErrorAction Stop } |

@@ -21,12 +21,12 @@ Describe 'Set-FabstirPricing (<Generation>)' -ForEach @(
     BeforeEach {
         $env:FABSTIR_HOME = New-TestHome
         $env:FABSTIR_HOST_PRIVATE_KEY = $script:chain.HostKey
-        $script:address = Register-TestHost $script:chain $script:chain.HostKey $Generation
+        $script:address = Register-TestHost $script:chain $script:chain.HostAddress $Generation
         $script:nonce = Get-TestNonce $script:chain $script:address
     }
 
     AfterEach {
-        Reset-TestHost $script:chain $script:chain.HostKey $Generation
+        Reset-TestHost $script:chain $script:chain.HostAddress $Generation
         Remove-Item $env:FABSTIR_HOME -Recurse -Force -ErrorAction SilentlyContinue
         Remove-Item Env:FABSTIR_HOME, Env:FABSTIR_HOST_PRIVATE_KEY -ErrorAction SilentlyContinue
     }
@@ -79,7 +79,7 @@ Describe 'Set-FabstirPricing (<Generation>)' -ForEach @(
     }
 
     It 'refuses a host that is not registered' {
-        Reset-TestHost $script:chain $script:chain.HostKey $Generation
+        Reset-TestHost $script:chain $script:chain.HostAddress $Generation
         $nonce = Get-TestNonce $script:chain $script:address
 
         { Set-FabstirPricing -Token USDC -Price 1 @parameters -ErrorAction Stop } |

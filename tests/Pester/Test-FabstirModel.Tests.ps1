@@ -12,7 +12,7 @@ BeforeAll {
     [byte[]](0x47, 0x47, 0x55, 0x46) | ForEach-Object -Begin { $i = 0 } -Process { $bytes[$i++] = $_ }
     [IO.File]::WriteAllBytes($script:file, $bytes)
     $hash = '0x' + (Get-FileHash $script:file -Algorithm SHA256).Hash.ToLowerInvariant()
-    Invoke-TestCast $script:chain $script:chain.DeployerKey $script:chain.ModelRegistry 'addTrustedModel(string,string,bytes32)' 'Test/Local-GGUF' 'local-test.Q4_K_M.gguf' $hash
+    Invoke-TestCast $script:chain $script:chain.DeployerAddress $script:chain.ModelRegistry 'addTrustedModel(string,string,bytes32)' 'Test/Local-GGUF' 'local-test.Q4_K_M.gguf' $hash
 }
 
 AfterAll {

@@ -19,12 +19,12 @@ Describe 'Unregister-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Leg
     BeforeEach {
         $env:FABSTIR_HOME = New-TestHome
         $env:FABSTIR_HOST_PRIVATE_KEY = $script:chain.HostKey
-        $script:address = Register-TestHost $script:chain $script:chain.HostKey $Generation
+        $script:address = Register-TestHost $script:chain $script:chain.HostAddress $Generation
         $script:nonce = Get-TestNonce $script:chain $script:address
     }
 
     AfterEach {
-        Reset-TestHost $script:chain $script:chain.HostKey $Generation
+        Reset-TestHost $script:chain $script:chain.HostAddress $Generation
         Remove-Item $env:FABSTIR_HOME -Recurse -Force -ErrorAction SilentlyContinue
         Remove-Item Env:FABSTIR_HOME, Env:FABSTIR_HOST_PRIVATE_KEY -ErrorAction SilentlyContinue
     }
@@ -58,7 +58,7 @@ Describe 'Unregister-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Leg
     }
 
     It 'reports a host slashed out of the registry with the reason' {
-        Invoke-TestCast $script:chain $script:chain.DeployerKey $parameters.NodeRegistryAddress 'slash(address,uint256)' $script:address '999000000000000000000'
+        Invoke-TestCast $script:chain $script:chain.DeployerAddress $parameters.NodeRegistryAddress 'slash(address,uint256)' $script:address '999000000000000000000'
         $nonce = Get-TestNonce $script:chain $script:address
 
         $thrown = { Unregister-FabstirHost -Confirm:$false @parameters -ErrorAction Stop } |
@@ -73,7 +73,7 @@ Describe 'Unregister-FabstirHost -StopNode' {
         $t = New-NodeTestHome
         $env:FABSTIR_HOST_PRIVATE_KEY = $script:chain.HostKey
         $parameters = Get-TestChainParameters $script:chain
-        Register-TestHost $script:chain $script:chain.HostKey | Out-Null
+        Register-TestHost $script:chain $script:chain.HostAddress | Out-Null
         try {
             Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node | Out-Null
 
@@ -83,7 +83,7 @@ Describe 'Unregister-FabstirHost -StopNode' {
             (Get-FabstirNode).Status | Should -Be 'Stopped'
         }
         finally {
-            Reset-TestHost $script:chain $script:chain.HostKey
+            Reset-TestHost $script:chain $script:chain.HostAddress
             Remove-NodeTestHome $t
             Remove-Item Env:FABSTIR_HOST_PRIVATE_KEY -ErrorAction SilentlyContinue
         }

@@ -15,7 +15,10 @@ namespace FabstirHost.Core.Chain.HostManagement
         public static decimal ToHuman(BigInteger raw, PaymentToken token, BigInteger precision)
         {
             BigInteger basePerMillion = raw * Million / precision;
-            return TokenAmount.ToDecimal(basePerMillion, token.PriceUnitDecimals);
+
+            // Dividing by 1.000…0 drops the trailing zeros decimal arithmetic keeps (3.00 -> 3).
+            return TokenAmount.ToDecimal(basePerMillion, token.PriceUnitDecimals) /
+                1.0000000000000000000000000000m;
         }
 
         /// <summary>The raw price; PriceNotRepresentable when it is not a whole raw unit.</summary>
