@@ -129,6 +129,24 @@ function Invoke-Build {
     Build-Contracts
 }
 
+# The firewall tests load real nftables and iptables rules into a private network namespace.
+# On a fresh Debian machine (as in CI) the tools are installed from Debian's packages; where that
+# cannot be done those tests report themselves skipped rather than failing.
+function Install-FirewallTools {
+    if (-not $IsLinux -or (Get-Command nft -ErrorAction Ignore)) { return }
+    if ((& id -u) -ne '0' -or -not (Get-Command apt-get -ErrorAction Ignore)) {
+        Write-Warning 'nft is not installed and cannot be installed here: the firewall tests will be skipped.'
+        return
+    }
+
+    Write-Host 'Installing nftables and iptables from Debian for the firewall tests...'
+    & apt-get update -qq 2>&1 | Out-Null
+    & apt-get install -y -qq --no-install-recommends nftables iptables 2>&1 | Out-Host
+    if ($LASTEXITCODE -ne 0) {
+        Write-Warning 'Installing nftables failed: the firewall tests will be skipped.'
+    }
+}
+
 function Set-TestEnvironment {
     $env:FABSTIR_TEST_MODULE = Join-Path $moduleDir 'FabstirHost.psd1'
     $env:FABSTIR_TEST_STANDIN = Join-Path $standInDir 'fabstir-llm-node'
@@ -189,6 +207,7 @@ function Invoke-PesterTests {
 
 function Invoke-Test {
     Invoke-Build
+    Install-FirewallTools
     Set-TestEnvironment
     $xunit = Invoke-XunitTests
     $pester = Invoke-PesterTests

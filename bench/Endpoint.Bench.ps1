@@ -93,10 +93,13 @@ try {
     $timedOut = @($results | Where-Object Failure -eq 'TimedOut').Count
     $sequential = $half * $TimeoutSec
     Write-Host ''
-    Write-Host "Concurrency: $($list.Count) URLs ($half live, $half silent), timeout $TimeoutSec s, throttle $([FabstirHost.Core.Network.EndpointProbe]::DefaultMaxParallel)"
-    Write-Host ('  one Test-FabstirEndpoint call:  {0:0.000} s  ({1} reachable, {2} timed out)' -f $elapsed, $reachable, $timedOut)
+    $throttle = [FabstirHost.Core.Network.EndpointProbe]::DefaultMaxParallel
+    Write-Host "Concurrency: $($list.Count) URLs ($half live, $half silent), timeout $TimeoutSec s, throttle $throttle"
+    Write-Host ('  one Test-FabstirEndpoint call:  {0:0.000} s  ({1} reachable, {2} timed out)' -f
+        $elapsed, $reachable, $timedOut)
     Write-Host ('  ratio to one timeout:           {0:0.00} x  (target < 2 x)' -f ($elapsed / $TimeoutSec))
-    Write-Host ('  sequential would take at least: {0} s  (speed-up {1:0} x)' -f $sequential, ($sequential / $elapsed))
+    Write-Host ('  sequential would take at least: {0} s  (speed-up {1:0} x)' -f
+        $sequential, ($sequential / $elapsed))
     if ($reachable -ne $half -or $timedOut -ne $half) { Write-Warning 'Unexpected outcomes: see above.' }
     if ($elapsed -ge 2 * $TimeoutSec) { Write-Warning "The call took $elapsed s: not under 2 x the timeout." }
 
@@ -104,9 +107,10 @@ try {
     $uri = [Uri] $node.Url
     $timeout = [TimeSpan]::FromSeconds(5)
     $none = [Threading.CancellationToken]::None
+    $probeClass = [FabstirHost.Core.Network.EndpointProbe]
     # Warm-up: the first calls pay for JIT compilation, which a median of few runs would still show.
     for ($i = 0; $i -lt 20; $i++) {
-        $null = [FabstirHost.Core.Network.EndpointProbe]::ProbeAsync($uri, $timeout, $none).GetAwaiter().GetResult()
+        $null = $probeClass::ProbeAsync($uri, $timeout, $none).GetAwaiter().GetResult()
         $null = Test-FabstirEndpoint $node.Url -WarningAction SilentlyContinue
     }
 
@@ -117,7 +121,7 @@ try {
     $curlTotal = [double[]]::new($Runs)
     for ($i = 0; $i -lt $Runs; $i++) {
         $clock.Restart()
-        $probe = [FabstirHost.Core.Network.EndpointProbe]::ProbeAsync($uri, $timeout, $none).GetAwaiter().GetResult()
+        $probe = $probeClass::ProbeAsync($uri, $timeout, $none).GetAwaiter().GetResult()
         $inProcess[$i] = $clock.Elapsed.TotalMilliseconds
         if (-not $probe.Reachable) { throw "Probe failed: $($probe.FailureMessage)" }
 
@@ -135,10 +139,11 @@ try {
     $curlMedian = Get-Median $curlProcess
     Write-Host ''
     Write-Host "One probe of the live stand-in at $($node.Url), median of $Runs runs:"
-    Write-Host ('  EndpointProbe.ProbeAsync, in process (GET /health + GET /v1/version): {0,8:0.000} ms' -f $probeMedian)
-    Write-Host ('  Test-FabstirEndpoint cmdlet call (same probe + pipeline):             {0,8:0.000} ms' -f (Get-Median $cmdlet))
-    Write-Host ('  curl -s, whole process from spawn to exit (GET /health):              {0,8:0.000} ms' -f $curlMedian)
-    Write-Host ('  curl -s, its own time_total (GET /health, no process start):          {0,8:0.000} ms' -f (Get-Median $curlTotal))
+    $row = '  {0,-70} {1,8:0.000} ms'
+    Write-Host ($row -f 'EndpointProbe.ProbeAsync, in process (GET /health + GET /v1/version):', $probeMedian)
+    Write-Host ($row -f 'Test-FabstirEndpoint cmdlet call (same probe + pipeline):', (Get-Median $cmdlet))
+    Write-Host ($row -f 'curl -s, whole process from spawn to exit (GET /health):', $curlMedian)
+    Write-Host ($row -f 'curl -s, its own time_total (GET /health, no process start):', (Get-Median $curlTotal))
     Write-Host ('  in-process probe / curl process: {0:0.00} x;  per request against curl time_total: {1:0.00} x' -f
         ($probeMedian / $curlMedian), ($probeMedian / 2 / (Get-Median $curlTotal)))
 }

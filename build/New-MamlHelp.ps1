@@ -113,11 +113,9 @@ foreach ($cmdlet in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-
     $parameterDocs = @{}
     foreach ($parameter in $cmdlet.Parameters.Values) {
         if ($commonParameters -contains $parameter.Name) { continue }
-        # Parameters inherited from a base cmdlet class are documented on that class.
-        $propertyDoc = $null
-        for ($type = $cmdlet.ImplementingType; $type -and -not $propertyDoc; $type = $type.BaseType) {
-            $propertyDoc = $members["P:$($type.FullName).$($parameter.Name)"]
-        }
+        # Parameters inherited from a base class (e.g. the chain parameters) are documented there.
+        $declaringType = $cmdlet.ImplementingType.GetProperty($parameter.Name).DeclaringType.FullName
+        $propertyDoc = $members["P:$declaringType.$($parameter.Name)"]
         $parameterDocs[$parameter.Name] = if ($propertyDoc) { Get-PlainText $propertyDoc.summary } else { '' }
     }
 

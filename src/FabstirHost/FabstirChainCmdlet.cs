@@ -19,7 +19,7 @@ namespace FabstirHost
         public string? RpcUrl { get; set; }
 
         /// <summary>
-        /// <para type="description">The chain id the RPC must serve; checked before anything is sent. Default: 84532 (Base Sepolia).</para>
+        /// <para type="description">The chain id the RPC must serve; checked before anything is sent. Default: FABSTIR_CHAIN_ID, then config.json, then 84532 (Base Sepolia).</para>
         /// </summary>
         [Parameter]
         [ValidateRange(1, long.MaxValue)]

@@ -6,7 +6,8 @@ BeforeAll {
 
 Describe 'Get-FabstirDiagnostics' {
     BeforeEach {
-        $script:testHome = Join-Path ([IO.Path]::GetTempPath()) ('fabstir-pester-' + [guid]::NewGuid().ToString('N'))
+        $folderName = 'fabstir-pester-' + [guid]::NewGuid().ToString('N')
+        $script:testHome = Join-Path ([IO.Path]::GetTempPath()) $folderName
         New-Item -ItemType Directory $script:testHome | Out-Null
         $env:FABSTIR_HOME = $script:testHome
         $script:savedNodePath = $env:FABSTIR_NODE_PATH
@@ -22,7 +23,8 @@ Describe 'Get-FabstirDiagnostics' {
     It 'returns the checks in order, typed, with the chain left as Skip' {
         $checks = Get-FabstirDiagnostics -ApiPort (Get-FreeTcpPort) -TimeoutSec 1
         $checks[0].GetType().FullName | Should -Be 'FabstirHost.Core.Network.FabstirDiagnostic'
-        ($checks.Area | Select-Object -Unique) -join ',' | Should -Be 'Node,Model,Process,Ports,Local,Public,Firewall,Chain'
+        ($checks.Area | Select-Object -Unique) -join ',' |
+            Should -Be 'Node,Model,Process,Ports,Local,Public,Firewall,Chain'
         $checks | Where-Object Area -eq Chain | ForEach-Object { $_.Status | Should -Be 'Skip' }
     }
 
@@ -66,14 +68,20 @@ Describe 'Get-FabstirDiagnostics' {
     }
 
     It 'stops with a clear error when the configured public URL is not a URL' {
-        @{ publicUrl = 'node.example.com:8080' } | ConvertTo-Json | Set-Content (Join-Path $script:testHome 'config.json')
+        @{ publicUrl = 'node.example.com:8080' } | ConvertTo-Json |
+            Set-Content (Join-Path $script:testHome 'config.json')
         { Get-FabstirDiagnostics -ErrorAction Stop } | Should -Throw -ErrorId "InvalidEndpointUrl$fqidSuffix"
+        $checks = Get-FabstirDiagnostics -Url 'https://node.example.invalid' -ApiPort (Get-FreeTcpPort) -TimeoutSec 1
+        ($checks | Where-Object Name -eq 'Public URL').Detail | Should -Match 'node.example.invalid'
     }
 
     Context 'with a running node' {
         BeforeAll {
             $script:node = Start-TestStandIn @{ FABSTIR_STANDIN_NODE_NAME = 'alpha' }
-            $script:other = Start-TestStandIn @{ FABSTIR_STANDIN_NODE_NAME = 'beta'; FABSTIR_STANDIN_BIND_ADDRESS = '127.0.0.2' }
+            $script:other = Start-TestStandIn @{
+                FABSTIR_STANDIN_NODE_NAME = 'beta'
+                FABSTIR_STANDIN_BIND_ADDRESS = '127.0.0.2'
+            }
         }
 
         AfterAll {
@@ -82,13 +90,17 @@ Describe 'Get-FabstirDiagnostics' {
         }
 
         It 'answers $true with -Quiet when nothing fails' {
-            $arguments = @{ ApiPort = $node.ApiPort; P2PPort = $node.P2PPort; ModelPath = $node.Model; NodePath = $env:FABSTIR_TEST_STANDIN }
+            $arguments = @{
+                ApiPort = $node.ApiPort; P2PPort = $node.P2PPort
+                ModelPath = $node.Model; NodePath = $env:FABSTIR_TEST_STANDIN
+            }
             Get-FabstirDiagnostics @arguments -TimeoutSec 2 | Where-Object Status -eq Fail | Should -BeNullOrEmpty
             Get-FabstirDiagnostics @arguments -TimeoutSec 2 -Quiet | Should -BeExactly $true
         }
 
         It 'passes the same-node check when the public URL reaches this node' {
-            $check = Get-FabstirDiagnostics -Url "http://localhost:$($node.ApiPort)" -ApiPort $node.ApiPort -TimeoutSec 2 |
+            $url = "http://localhost:$($node.ApiPort)"
+            $check = Get-FabstirDiagnostics -Url $url -ApiPort $node.ApiPort -TimeoutSec 2 |
                 Where-Object Name -eq 'Same node'
             $check.Status | Should -Be 'Pass'
             $check.Detail | Should -Match "node 'alpha'"
@@ -106,7 +118,8 @@ Describe 'Get-FabstirDiagnostics' {
             $ports = Get-FabstirDiagnostics -ApiPort $node.ApiPort -P2PPort $node.P2PPort -TimeoutSec 2 |
                 Where-Object Area -eq Ports
             $ports.Status | Should -Be @('Pass', 'Pass', 'Pass', 'Pass')
-            $ports | ForEach-Object { $_.Detail | Should -Match "fabstir-llm-node \(pid $($node.Process.Id)\) listens on all interfaces" }
+            $owner = "fabstir-llm-node \(pid $($node.Process.Id)\) listens on all interfaces"
+            $ports | ForEach-Object { $_.Detail | Should -Match $owner }
         }
     }
 

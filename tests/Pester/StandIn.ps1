@@ -29,7 +29,8 @@ function Start-TestStandIn {
     $process.BeginOutputReadLine()
     $process.BeginErrorReadLine()
 
-    $address = if ($settings['FABSTIR_STANDIN_BIND_ADDRESS']) { $settings['FABSTIR_STANDIN_BIND_ADDRESS'] } else { '127.0.0.1' }
+    $address = $settings['FABSTIR_STANDIN_BIND_ADDRESS']
+    if (-not $address) { $address = '127.0.0.1' }
     $node = [pscustomobject]@{
         Process = $process; Folder = $folder; Model = $model
         ApiPort = [int] $settings.API_PORT; P2PPort = [int] $settings.P2P_PORT

@@ -34,7 +34,8 @@ Describe 'Test-FabstirEndpoint' {
     }
 
     It 'shows results as a table' {
-        $text = Test-FabstirEndpoint $node.Url, $closedUrl -Detailed -WarningAction SilentlyContinue | Out-String -Width 200
+        $text = Test-FabstirEndpoint $node.Url, $closedUrl -Detailed -WarningAction SilentlyContinue |
+            Out-String -Width 200
         $text | Should -Match 'Url\s+Reachable\s+Status\s+Health\s+Version\s+Ms\s+Failure'
         $text | Should -Match 'True\s+200\s+degraded'
         $text | Should -Match 'ConnectionRefused: '
@@ -70,9 +71,11 @@ Describe 'Test-FabstirEndpoint' {
     }
 
     It 'warns that a loopback or localhost URL is local only' {
-        $null = Test-FabstirEndpoint $closedUrl -TimeoutSec 1 -WarningVariable warnings -WarningAction SilentlyContinue
+        $null = Test-FabstirEndpoint $closedUrl -TimeoutSec 1 -WarningVariable warnings `
+            -WarningAction SilentlyContinue
         $warnings | Should -Match 'only be reached from this machine'
-        $result = Test-FabstirEndpoint ($closedUrl -replace '127.0.0.1', 'localhost') -Detailed -WarningAction SilentlyContinue
+        $byName = $closedUrl -replace '127.0.0.1', 'localhost'
+        $result = Test-FabstirEndpoint $byName -Detailed -WarningAction SilentlyContinue
         $result.IsLocalOnly | Should -BeTrue
         $result.LocalOnlyReason | Should -Match 'localhost'
     }
@@ -95,7 +98,8 @@ Describe 'Test-FabstirEndpoint' {
     }
 
     It 'writes a non-terminating error for a URL that is not a node URL and goes on' {
-        $results = Test-FabstirEndpoint 'ftp://x', 'https://a.invalid' -ErrorVariable problems -ErrorAction SilentlyContinue
+        $results = Test-FabstirEndpoint 'ftp://x', 'https://a.invalid' -ErrorVariable problems `
+            -ErrorAction SilentlyContinue
         @($results).Count | Should -Be 1
         $problems[0].FullyQualifiedErrorId | Should -Be "InvalidEndpointUrl$fqidSuffix"
         $problems[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
@@ -105,6 +109,7 @@ Describe 'Test-FabstirEndpoint' {
     }
 
     It 'refuses a timeout out of range' {
-        { Test-FabstirEndpoint $closedUrl -TimeoutSec 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,FabstirHost.Commands.TestFabstirEndpointCommand'
+        { Test-FabstirEndpoint $closedUrl -TimeoutSec 0 } |
+            Should -Throw -ErrorId "ParameterArgumentValidationError$fqidSuffix"
     }
 }

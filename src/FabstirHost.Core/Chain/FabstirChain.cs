@@ -27,12 +27,17 @@ namespace FabstirHost.Core.Chain
         private int _requestId;
         private bool _connected;
 
+        /// <summary>How long one RPC request may take before the RPC counts as unreachable.</summary>
+        public static readonly TimeSpan DefaultRpcTimeout = TimeSpan.FromSeconds(20);
+
+        private readonly TimeSpan _rpcTimeout;
+
         public FabstirChain(ChainProfile profile, IOperationLog? log = null, TimeSpan? rpcTimeout = null)
         {
             Profile = profile;
             _log = log ?? NullOperationLog.Instance;
             var client = new RpcClient(new Uri(profile.RpcUrl));
-            ClientBase.ConnectionTimeout = rpcTimeout ?? TimeSpan.FromSeconds(30);
+            _rpcTimeout = rpcTimeout ?? DefaultRpcTimeout;
             _web3 = new Web3(client);
         }
 
@@ -173,7 +178,7 @@ namespace FabstirHost.Core.Chain
             Task<T> call = _web3.Client.SendRequestAsync<T>(request);
             try
             {
-                return await WithCancellation(call, cancellationToken).ConfigureAwait(false);
+                return await WithDeadline(call, cancellationToken).ConfigureAwait(false);
             }
             catch (RpcResponseException ex) when (IsRevert(ex.RpcError))
             {
@@ -240,6 +245,7 @@ namespace FabstirHost.Core.Chain
         private static bool IsTransportFailure(Exception ex)
         {
             return ex is RpcClientUnknownException ||
+                ex is TimeoutException ||
                 ex is RpcClientTimeoutException ||
                 ex is HttpRequestException ||
                 ex is System.Net.Sockets.SocketException ||
@@ -247,23 +253,25 @@ namespace FabstirHost.Core.Chain
                 ex is Newtonsoft.Json.JsonException;
         }
 
-        private static async Task<T> WithCancellation<T>(Task<T> task, CancellationToken cancellationToken)
+        /// <summary>
+        /// Awaits a request until it answers, the caller cancels, or this instance's RPC timeout
+        /// passes (a TimeoutException, reported as unreachable). Nethereum's own timeout is a
+        /// process-wide static, so the deadline is kept here per instance.
+        /// </summary>
+        private async Task<T> WithDeadline<T>(Task<T> task, CancellationToken cancellationToken)
         {
-            if (!cancellationToken.CanBeCanceled)
+            using (var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                return await task.ConfigureAwait(false);
-            }
-
-            var cancelled =
-                new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (cancellationToken.Register(() => cancelled.TrySetResult(true)))
-            {
-                if (await Task.WhenAny(task, cancelled.Task).ConfigureAwait(false) != task)
+                Task delay = Task.Delay(_rpcTimeout, timer.Token);
+                if (await Task.WhenAny(task, delay).ConfigureAwait(false) != task)
                 {
                     // The request keeps running in the client; observe its outcome so it is not unobserved.
                     _ = task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-                    throw new OperationCanceledException(cancellationToken);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw new TimeoutException($"No answer within {_rpcTimeout.TotalSeconds:0.#} s.");
                 }
+
+                timer.Cancel();
             }
 
             return await task.ConfigureAwait(false);

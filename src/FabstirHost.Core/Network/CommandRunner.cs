@@ -56,6 +56,7 @@ namespace FabstirHost.Core.Network
                 RedirectStandardError = true,
                 CreateNoWindow = true,
             };
+
             start.Environment["LC_ALL"] = "C";
             using (Process process = Process.Start(start)!)
             {

@@ -125,7 +125,7 @@ namespace FabstirHost.Core.Network
         public static FabstirDiagnostic NodeProcess(FabstirPaths paths, out NodeProcessFacts facts)
         {
             FabstirDiagnostic check = NodeProcess(
-                paths, out NodeStateSnapshot? state, out ProcessIdentity? identity);
+                paths, out NodeStateSnapshot? state, out NodeProcessCheck? identity);
             bool running = identity?.IsNode == true;
             facts = new NodeProcessFacts(running ? state!.NodeProcessId : null, state != null && !running);
             return check;
@@ -134,7 +134,7 @@ namespace FabstirHost.Core.Network
         private static FabstirDiagnostic NodeProcess(
             FabstirPaths paths,
             out NodeStateSnapshot? state,
-            out ProcessIdentity? identity)
+            out NodeProcessCheck? identity)
         {
             const string name = "Node process";
             const string area = DiagnosticArea.Process;

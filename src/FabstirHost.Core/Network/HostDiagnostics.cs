@@ -46,8 +46,15 @@ namespace FabstirHost.Core.Network
 
         public NodePorts Ports => new NodePorts(ApiPort, P2PPort ?? ApiPort + 1);
 
-        /// <summary>Options filled from the saved configuration (URL, ports, model and node paths).</summary>
-        public static DiagnosticsOptions FromConfig(FabstirPaths paths, HostConfig? config)
+        /// <summary>
+        /// Options filled from the saved configuration (URL, ports, model and node paths).
+        /// <paramref name="publicUrl"/>, when given, replaces the configured URL, which is then not
+        /// parsed at all (so a wrong saved URL can be bypassed).
+        /// </summary>
+        public static DiagnosticsOptions FromConfig(
+            FabstirPaths paths,
+            HostConfig? config,
+            string? publicUrl = null)
         {
             var options = new DiagnosticsOptions(paths)
             {
@@ -57,9 +64,11 @@ namespace FabstirHost.Core.Network
                 ModelPath = config?.ModelPath,
                 NodePath = config?.NodePath,
             };
-            if (!string.IsNullOrWhiteSpace(config?.PublicUrl))
+
+            string? url = publicUrl ?? config?.PublicUrl;
+            if (!string.IsNullOrWhiteSpace(url))
             {
-                options.PublicUrl = UrlRules.Parse(config!.PublicUrl!);
+                options.PublicUrl = UrlRules.Parse(url!);
             }
 
             return options;

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using FabstirHost.Core.Config;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -24,12 +25,19 @@ namespace FabstirHost.Core.Network
         {
             "nodeStartTime", "nodeStartedAt", "nodeProcessStartTime", "startTime",
         };
+
         private static readonly string[] RestartNames = { "restartCount", "restarts" };
 
         public int? NodeProcessId { get; private set; }
 
         /// <summary>When the node process started (UTC), as recorded; used to tell a reused PID.</summary>
         public DateTime? NodeStartTime { get; private set; }
+
+        /// <summary>
+        /// The process's start as the node lifecycle records it (on Linux, the start field of
+        /// <c>/proc/&lt;pid&gt;/stat</c> in clock ticks; elsewhere the UTC start time in ticks).
+        /// </summary>
+        public string? NodeStartToken { get; private set; }
 
         public int? RestartCount { get; private set; }
 
@@ -74,6 +82,7 @@ namespace FabstirHost.Core.Network
                 Path = path,
                 NodeProcessId = Integer(state, PidNames) ?? Integer(node, PidNames),
                 NodeStartTime = Time(state, StartNames) ?? Time(node, StartNames),
+                NodeStartToken = (string?)(state["nodeStartToken"] as JValue),
                 RestartCount = Integer(state, RestartNames),
                 Status = (string?)(state["status"] as JValue),
                 LastExitCode = Integer(state, new[] { "lastExitCode", "exitCode" }),
@@ -82,13 +91,14 @@ namespace FabstirHost.Core.Network
 
         /// <summary>
         /// Whether the recorded process still runs and is the same process: a PID is reused by the
-        /// system, so the start time must match as well (within a second: clocks are read twice).
+        /// system, so its start must match as well: the start token exactly when there is one, else
+        /// the start time within a second (clocks are read twice).
         /// </summary>
-        public ProcessIdentity CheckProcess()
+        public NodeProcessCheck CheckProcess()
         {
             if (NodeProcessId == null)
             {
-                return new ProcessIdentity(false, null, null, "the state file names no node process");
+                return new NodeProcessCheck(false, null, null, "the state file names no node process");
             }
 
             Process process;
@@ -98,7 +108,7 @@ namespace FabstirHost.Core.Network
             }
             catch (ArgumentException)
             {
-                return new ProcessIdentity(false, null, null, $"process {NodeProcessId} is not running");
+                return new NodeProcessCheck(false, null, null, $"process {NodeProcessId} is not running");
             }
 
             using (process)
@@ -113,18 +123,49 @@ namespace FabstirHost.Core.Network
                 catch (Exception ex) when (ex is InvalidOperationException || ex is Win32Exception)
                 {
                     string gone = $"process {NodeProcessId} exited while being checked";
-                    return new ProcessIdentity(false, null, null, gone);
+                    return new NodeProcessCheck(false, null, null, gone);
                 }
 
-                if (NodeStartTime != null && Math.Abs((started - NodeStartTime.Value).TotalSeconds) > 1)
+                if (!StartMatches(NodeProcessId.Value, started))
                 {
-                    return new ProcessIdentity(false, name, started,
-                        $"process {NodeProcessId} is now '{name}', started {started:u}, not the node started " +
-                        $"{NodeStartTime.Value:u}: the node is gone and its id was reused");
+                    return new NodeProcessCheck(false, name, started,
+                        $"process {NodeProcessId} is now '{name}', started {started:u}, not the node " +
+                        "recorded in the state file: the node is gone and its id was reused");
                 }
 
-                return new ProcessIdentity(true, name, started, null);
+                return new NodeProcessCheck(true, name, started, null);
             }
+        }
+
+        private bool StartMatches(int pid, DateTime started)
+        {
+            if (NodeStartToken != null)
+            {
+                return NodeStartToken == StartToken(pid, started);
+            }
+
+            return NodeStartTime == null || Math.Abs((started - NodeStartTime.Value).TotalSeconds) <= 1;
+        }
+
+        /// <summary>The start token of a running process, as the node lifecycle writes it.</summary>
+        internal static string StartToken(int pid, DateTime startedUtc)
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+            {
+                try
+                {
+                    // Field 22 of stat, counted after the command name, which may hold spaces.
+                    string stat = File.ReadAllText($"/proc/{pid}/stat");
+                    string[] fields = stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
+                    return fields[19];
+                }
+                catch (IOException)
+                {
+                    return string.Empty;
+                }
+            }
+
+            return startedUtc.Ticks.ToString(CultureInfo.InvariantCulture);
         }
 
         private static int? Integer(JObject source, string[] names)
@@ -157,9 +198,9 @@ namespace FabstirHost.Core.Network
     }
 
     /// <summary>What checking a recorded process id found.</summary>
-    public sealed class ProcessIdentity
+    public sealed class NodeProcessCheck
     {
-        public ProcessIdentity(bool isNode, string? name, DateTime? startTime, string? problem)
+        public NodeProcessCheck(bool isNode, string? name, DateTime? startTime, string? problem)
         {
             IsNode = isNode;
             Name = name;

@@ -160,7 +160,8 @@ namespace FabstirHost.Core.Network
 
         private async Task<HttpAnswer> GetAsync(Uri url, CancellationToken token)
         {
-            Socket socket = await ConnectAsync(token).ConfigureAwait(false);
+            // The socket is closed on every path: the deadline closes it to interrupt a wait.
+            using (Socket socket = await ConnectAsync(token).ConfigureAwait(false))
             using (token.Register(() => socket.Dispose()))
             using (Stream stream = await SecureAsync(socket, token).ConfigureAwait(false))
             {
@@ -199,6 +200,7 @@ namespace FabstirHost.Core.Network
                 {
                     NoDelay = true,
                 };
+
                 try
                 {
                     using (token.Register(() => socket.Dispose()))

@@ -63,6 +63,7 @@ namespace FabstirHost.Core.Network
                 Fail(DiagnosticArea.Public, "Endpoint", $"{failure.HealthUrl}: {failure.FailureMessage}",
                     RemedyFor(failure, apiPort)),
             };
+
             switch (failure.Failure)
             {
                 case EndpointFailureKind.NameNotResolved:

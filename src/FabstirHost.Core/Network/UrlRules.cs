@@ -64,6 +64,7 @@ namespace FabstirHost.Core.Network
                 Query = string.Empty,
                 Fragment = string.Empty,
             };
+
             return builder.Uri;
         }
 

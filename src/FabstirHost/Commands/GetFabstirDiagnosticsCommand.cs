@@ -92,12 +92,8 @@ namespace FabstirHost.Commands
         private DiagnosticsOptions BuildOptions()
         {
             HostConfig? config = HostConfigStore.Load(Paths);
-            DiagnosticsOptions options = DiagnosticsOptions.FromConfig(Paths, config);
+            DiagnosticsOptions options = DiagnosticsOptions.FromConfig(Paths, config, Url);
             options.Timeout = TimeSpan.FromSeconds(TimeoutSec);
-            if (Url != null)
-            {
-                options.PublicUrl = UrlRules.Parse(Url);
-            }
 
             if (MyInvocation.BoundParameters.ContainsKey(nameof(ApiPort)))
             {

@@ -11,7 +11,12 @@ namespace FabstirHost.Commands
     /// <para type="description">Without -Address, the host's own address is used: from -PrivateKey, FABSTIR_HOST_PRIVATE_KEY, HOST_PRIVATE_KEY, or the keystore's address field (no password is needed to read it). Balances are given in whole units (Eth, Fab, Usdc) and raw base units (EthWei, FabRaw, UsdcRaw). The RPC's chain id is checked first.</para>
     /// </summary>
     /// <example>
-    /// <code>New-FabstirWallet | Get-FabstirWallet -RpcUrl http://127.0.0.1:8545</code>
+    /// <code>Get-FabstirWallet</code>
+    /// <para>Shows the balances of the host's own address on Base Sepolia.</para>
+    /// </example>
+    /// <example>
+    /// <code>Get-FabstirWallet 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 -RpcUrl http://127.0.0.1:8545</code>
+    /// <para>Reads any address on a local chain; no key is involved.</para>
     /// </example>
     [Cmdlet(VerbsCommon.Get, "FabstirWallet")]
     [OutputType(typeof(FabstirWallet))]

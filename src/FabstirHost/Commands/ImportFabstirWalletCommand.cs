@@ -11,7 +11,12 @@ namespace FabstirHost.Commands
     /// <para type="description">Takes the key from -PrivateKey (a SecureString, e.g. from Read-Host -AsSecureString) or, with -FromEnvironment, from FABSTIR_HOST_PRIVATE_KEY, then HOST_PRIVATE_KEY. The key must be 0x followed by 64 hexadecimal digits. It is encrypted with scrypt into keystore.json in the home folder, readable by the owner only; after that the environment variable can be removed. An existing keystore is replaced only with -Force.</para>
     /// </summary>
     /// <example>
-    /// <code>Import-FabstirWallet -PrivateKey (Read-Host -AsSecureString) -KeystorePasswordFile ./pw.txt</code>
+    /// <code>Import-FabstirWallet -PrivateKey (Read-Host -AsSecureString 'Host key')</code>
+    /// <para>Asks for the key without echo, then for the keystore password (twice), and stores the key encrypted.</para>
+    /// </example>
+    /// <example>
+    /// <code>Import-FabstirWallet -FromEnvironment -KeystorePasswordFile /run/secrets/fabstir-password</code>
+    /// <para>Moves a key kept in HOST_PRIVATE_KEY into the keystore, non-interactively.</para>
     /// </example>
     [Cmdlet(
         VerbsData.Import,

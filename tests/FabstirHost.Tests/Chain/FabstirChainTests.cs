@@ -73,6 +73,30 @@ namespace FabstirHost.Tests.Chain
         }
 
         [Fact]
+        public async Task AnRpcThatAcceptsButNeverAnswersTimesOutAsUnreachable()
+        {
+            var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            silent.Start();
+            try
+            {
+                int port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+                var profile = WithRpc(_chain.Profile(), $"http://127.0.0.1:{port}");
+                var chain = new FabstirChain(profile, rpcTimeout: TimeSpan.FromMilliseconds(300));
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+
+                var ex = await Assert.ThrowsAsync<FabstirException>(() => chain.ConnectAsync(CancellationToken.None));
+
+                Assert.Equal("RpcUnreachable", ex.ErrorId);
+                Assert.Contains("No answer within 0.3 s", ex.Message);
+                Assert.InRange(watch.ElapsedMilliseconds, 250, 5000);
+            }
+            finally
+            {
+                silent.Stop();
+            }
+        }
+
+        [Fact]
         public async Task AnAddressWithoutCodeIsContractCodeMissing()
         {
             const string empty = "0x000000000000000000000000000000000000dEaD";

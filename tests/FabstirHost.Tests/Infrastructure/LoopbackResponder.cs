@@ -22,7 +22,10 @@ namespace FabstirHost.Tests.Infrastructure
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _acceptLoop;
 
-        private LoopbackResponder(IPAddress address, Func<string, CannedAnswer> handler, X509Certificate2? certificate)
+        private LoopbackResponder(
+            IPAddress address,
+            Func<string, CannedAnswer> handler,
+            X509Certificate2? certificate)
         {
             _handler = handler;
             _certificate = certificate;
@@ -85,7 +88,8 @@ namespace FabstirHost.Tests.Infrastructure
                 {
                     client = await _listener.AcceptTcpClientAsync(_stop.Token);
                 }
-                catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+                catch (Exception ex) when (ex is OperationCanceledException or SocketException
+                    or ObjectDisposedException)
                 {
                     return;
                 }
@@ -113,7 +117,9 @@ namespace FabstirHost.Tests.Infrastructure
                     CannedAnswer answer = _handler(path);
                     byte[] body = Encoding.UTF8.GetBytes(answer.Body);
                     string head = $"HTTP/1.1 {answer.Status} {ReasonPhrase(answer.Status)}\r\n" +
-                        $"Content-Type: {answer.ContentType}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
+                        $"Content-Type: {answer.ContentType}\r\n" +
+                        $"Content-Length: {body.Length}\r\n" +
+                        "Connection: close\r\n\r\n";
                     await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);
                     await stream.WriteAsync(body, _stop.Token);
                     await stream.FlushAsync(_stop.Token);
@@ -140,8 +146,9 @@ namespace FabstirHost.Tests.Infrastructure
                 if (head.Length == 0 && buffer[0] == 0x16)
                 {
                     // A TLS ClientHello on a plain port: answer 400 and hang up, as HTTP servers do.
-                    await stream.WriteAsync(Encoding.ASCII.GetBytes(
-                        "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), _stop.Token);
+                    const string badRequest =
+                        "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes(badRequest), _stop.Token);
                     throw new IOException("The client spoke TLS to a plain HTTP port.");
                 }
 

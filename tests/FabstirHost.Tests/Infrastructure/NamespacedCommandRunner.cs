@@ -27,7 +27,8 @@ namespace FabstirHost.Tests.Infrastructure
                 return false;
             }
 
-            using var probe = Process.Start(new ProcessStartInfo("unshare", "-n true") { RedirectStandardError = true })!;
+            var start = new ProcessStartInfo("unshare", "-n true") { RedirectStandardError = true };
+            using var probe = Process.Start(start)!;
             probe.WaitForExit(10_000);
             return probe.ExitCode == 0;
         });
@@ -45,7 +46,9 @@ namespace FabstirHost.Tests.Infrastructure
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            foreach (string argument in new[] { "-n", "sh", "-c", _setup + "\nexec \"$@\"", "sh", path }.Concat(arguments))
+
+            string script = _setup + "\nexec \"$@\"";
+            foreach (string argument in new[] { "-n", "sh", "-c", script, "sh", path }.Concat(arguments))
             {
                 start.ArgumentList.Add(argument);
             }
@@ -58,7 +61,9 @@ namespace FabstirHost.Tests.Infrastructure
         }
     }
 
-    /// <summary>A fact that needs <see cref="NamespacedCommandRunner"/>; skipped where namespaces cannot be made.</summary>
+    /// <summary>
+    /// A fact that needs <see cref="NamespacedCommandRunner"/>; skipped where namespaces cannot be made.
+    /// </summary>
     public sealed class NamespaceFactAttribute : FactAttribute
     {
         public NamespaceFactAttribute()
@@ -70,7 +75,7 @@ namespace FabstirHost.Tests.Infrastructure
         }
     }
 
-    /// <summary>Answers with output recorded from a tool this machine lacks (the source says where from).</summary>
+    /// <summary>Answers with the output of a tool this machine lacks (each test says where from).</summary>
     public sealed class RecordedCommandRunner : ICommandRunner
     {
         private readonly Dictionary<string, CommandOutput> _outputs;

@@ -4,10 +4,15 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace FabstirHost.Tests.Infrastructure
 {
-    /// <summary>Certificates made on the spot for https listeners: self-signed, for localhost and 127.0.0.1.</summary>
+    /// <summary>
+    /// Certificates made on the spot for https listeners: self-signed, for localhost and 127.0.0.1.
+    /// </summary>
     public static class TestCertificates
     {
-        public static X509Certificate2 SelfSigned(DateTimeOffset notBefore, DateTimeOffset notAfter, string name = "localhost")
+        public static X509Certificate2 SelfSigned(
+            DateTimeOffset notBefore,
+            DateTimeOffset notAfter,
+            string name = "localhost")
         {
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);

@@ -10,6 +10,12 @@ namespace FabstirHost.Tests.Network
     public sealed class DiagnosticChecksTests : IDisposable
     {
         private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+
+        private static Task<FabstirEndpointResult> Probe(Uri url, TimeSpan? timeout = null) =>
+            EndpointProbe.ProbeAsync(url, timeout ?? Timeout, CancellationToken.None);
+
+        private static Task<FabstirEndpointResult> Probe(string url, TimeSpan? timeout = null) =>
+            Probe(new Uri(url), timeout);
         private static readonly NodeProcessFacts ThisProcessIsTheNode = new(Environment.ProcessId, false);
         private readonly TempHome _home = new();
 
@@ -19,7 +25,7 @@ namespace FabstirHost.Tests.Network
         public void An_executable_node_binary_passes()
         {
             string binary = WriteFile("fabstir-llm-node", "#!/bin/sh\n"u8.ToArray());
-            File.SetUnixFileMode(binary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.SetUnixFileMode(binary, UnixFileMode.UserRead | UnixFileMode.UserExecute);
 
             FabstirDiagnostic check = DiagnosticChecks.NodeBinary(NodeBinaryLocator.Locate(binary));
 
@@ -76,7 +82,9 @@ namespace FabstirHost.Tests.Network
         [Fact]
         public void A_missing_model_fails_and_no_model_is_skipped()
         {
-            Assert.Equal(DiagnosticStatus.Fail, DiagnosticChecks.ModelFile(Path.Combine(_home.Path, "gone.gguf")).Status);
+            string gone = Path.Combine(_home.Path, "gone.gguf");
+
+            Assert.Equal(DiagnosticStatus.Fail, DiagnosticChecks.ModelFile(gone).Status);
             Assert.Equal(DiagnosticStatus.Skip, DiagnosticChecks.ModelFile(null).Status);
         }
 
@@ -87,10 +95,11 @@ namespace FabstirHost.Tests.Network
             string model = WriteFile("m.gguf", content);
             string hash = Convert.ToHexStringLower(SHA256.HashData(content));
 
-            var same = await DiagnosticChecks.ModelHashAsync(model, new FixedHashes(hash), CancellationToken.None);
-            var other = await DiagnosticChecks.ModelHashAsync(model, new FixedHashes(new string('0', 64)), CancellationToken.None);
-            var unknown = await DiagnosticChecks.ModelHashAsync(model, new FixedHashes(null), CancellationToken.None);
-            var noChain = await DiagnosticChecks.ModelHashAsync(model, null, CancellationToken.None);
+            var none = CancellationToken.None;
+            var same = await DiagnosticChecks.ModelHashAsync(model, new FixedHashes(hash), none);
+            var other = await DiagnosticChecks.ModelHashAsync(model, new FixedHashes(new string('0', 64)), none);
+            var unknown = await DiagnosticChecks.ModelHashAsync(model, new FixedHashes(null), none);
+            var noChain = await DiagnosticChecks.ModelHashAsync(model, null, none);
 
             Assert.Equal(DiagnosticStatus.Pass, same.Status);
             Assert.Equal(DiagnosticStatus.Fail, other.Status);
@@ -102,7 +111,8 @@ namespace FabstirHost.Tests.Network
         public void A_running_node_matching_the_state_file_passes_with_uptime_and_restarts()
         {
             using var node = new IdleProcess();
-            WriteState($"{{\"nodePid\":{node.Id},\"nodeStartTime\":\"{node.StartTimeUtc:O}\",\"restartCount\":2,\"status\":\"Running\"}}");
+            WriteState($"{{\"nodePid\":{node.Id},\"nodeStartTime\":\"{node.StartTimeUtc:O}\"," +
+                "\"restartCount\":2,\"status\":\"Running\"}");
 
             FabstirDiagnostic check = DiagnosticChecks.NodeProcess(_home.Paths, out NodeProcessFacts facts);
 
@@ -119,7 +129,8 @@ namespace FabstirHost.Tests.Network
             int id = node.Id;
             DateTime started = node.StartTimeUtc;
             node.Kill();
-            WriteState($"{{\"nodePid\":{id},\"nodeStartTime\":\"{started:O}\",\"status\":\"Running\",\"lastExitCode\":137}}");
+            WriteState($"{{\"nodePid\":{id},\"nodeStartTime\":\"{started:O}\"," +
+                "\"status\":\"Running\",\"lastExitCode\":137}");
 
             FabstirDiagnostic check = DiagnosticChecks.NodeProcess(_home.Paths, out NodeProcessFacts facts);
 
@@ -143,6 +154,35 @@ namespace FabstirHost.Tests.Network
         }
 
         [Fact]
+        public void A_state_file_in_the_node_lifecycle_shape_is_matched_by_start_token()
+        {
+            using var node = new IdleProcess();
+            string token = NodeStateSnapshot.StartToken(node.Id, node.StartTimeUtc);
+            WriteState($"{{\"schemaVersion\":1,\"status\":\"Ready\",\"supervisorPid\":1,\"nodePid\":{node.Id}," +
+                $"\"nodeStartToken\":\"{token}\",\"nodeStartedAt\":\"{DateTime.UtcNow.AddMinutes(-3):O}\"," +
+                "\"restartCount\":1,\"settings\":{\"apiPort\":8080,\"p2pPort\":8081}}");
+
+            FabstirDiagnostic check = DiagnosticChecks.NodeProcess(_home.Paths, out NodeProcessFacts facts);
+
+            Assert.Equal(DiagnosticStatus.Pass, check.Status);
+            Assert.Contains("1 restart(s)", check.Detail);
+            Assert.Equal(node.Id, facts.RunningProcessId);
+        }
+
+        [Fact]
+        public void A_start_token_that_differs_means_the_id_was_reused()
+        {
+            using var other = new IdleProcess();
+            WriteState($"{{\"status\":\"Ready\",\"nodePid\":{other.Id},\"nodeStartToken\":\"1\"}}");
+
+            FabstirDiagnostic check = DiagnosticChecks.NodeProcess(_home.Paths, out NodeProcessFacts facts);
+
+            Assert.Equal(DiagnosticStatus.Fail, check.Status);
+            Assert.Contains("reused", check.Detail);
+            Assert.True(facts.RecordedButStopped);
+        }
+
+        [Fact]
         public void No_state_file_is_skipped_and_a_damaged_one_fails()
         {
             Assert.Equal(DiagnosticStatus.Skip, DiagnosticChecks.NodeProcess(_home.Paths, out _).Status);
@@ -163,7 +203,7 @@ namespace FabstirHost.Tests.Network
             {
                 int port = ((IPEndPoint)listener.LocalEndpoint).Port;
 
-                FabstirDiagnostic check = DiagnosticChecks.Port("API port", port, "tcp", SocketTable.Read(), ThisProcessIsTheNode, null);
+                FabstirDiagnostic check = ApiPort(port, ThisProcessIsTheNode);
 
                 Assert.Equal(DiagnosticStatus.Pass, check.Status);
                 Assert.Contains($"(pid {Environment.ProcessId}) listens on all interfaces", check.Detail);
@@ -179,7 +219,7 @@ namespace FabstirHost.Tests.Network
         {
             using var silent = new SilentListener(IPAddress.Loopback);
 
-            FabstirDiagnostic check = DiagnosticChecks.Port("API port", silent.Port, "tcp", SocketTable.Read(), ThisProcessIsTheNode, null);
+            FabstirDiagnostic check = ApiPort(silent.Port, ThisProcessIsTheNode);
 
             Assert.Equal(DiagnosticStatus.Warn, check.Status);
             Assert.Contains("127.0.0.1 only", check.Detail);
@@ -190,7 +230,7 @@ namespace FabstirHost.Tests.Network
         {
             int port = FreePort.Tcp();
 
-            FabstirDiagnostic check = DiagnosticChecks.Port("API port", port, "tcp", SocketTable.Read(), NodeProcessFacts.Unknown, null);
+            FabstirDiagnostic check = ApiPort(port, NodeProcessFacts.Unknown);
 
             Assert.Equal(DiagnosticStatus.Fail, check.Status);
             Assert.Equal($"nothing listens on {port}/tcp", check.Detail);
@@ -204,7 +244,9 @@ namespace FabstirHost.Tests.Network
             using var taken = new UdpClient(new IPEndPoint(IPAddress.Any, p2p + 2));
             var ports = new NodePorts(FreePort.Tcp(), p2p);
 
-            var checks = DiagnosticChecks.Ports(ports, SocketTable.Read(), new NodeProcessFacts(node.Id, false)).ToList();
+            var nodeRuns = new NodeProcessFacts(node.Id, false);
+
+            var checks = DiagnosticChecks.Ports(ports, SocketTable.Read(), nodeRuns).ToList();
             FabstirDiagnostic quic = checks.Single(c => c.Name == $"P2P QUIC port {p2p + 2}/udp");
 
             Assert.Equal(DiagnosticStatus.Fail, quic.Status);
@@ -218,8 +260,7 @@ namespace FabstirHost.Tests.Network
         {
             using var silent = new SilentListener(IPAddress.Any);
 
-            FabstirDiagnostic check = DiagnosticChecks.Port(
-                "API port", silent.Port, "tcp", SocketTable.Read(), NodeProcessFacts.Unknown, null);
+            FabstirDiagnostic check = ApiPort(silent.Port, NodeProcessFacts.Unknown);
 
             Assert.Equal(DiagnosticStatus.Warn, check.Status);
             Assert.Contains("which is not fabstir-llm-node", check.Detail);
@@ -241,8 +282,8 @@ namespace FabstirHost.Tests.Network
         public async Task Local_health_passes_for_a_node_and_fails_for_a_closed_port()
         {
             using var node = LoopbackResponder.Http(LoopbackResponder.NodeLike());
-            var up = await EndpointProbe.ProbeAsync(node.Url, Timeout, CancellationToken.None);
-            var down = await EndpointProbe.ProbeAsync(new Uri($"http://127.0.0.1:{FreePort.Tcp()}"), Timeout, CancellationToken.None);
+            var up = await Probe(node.Url);
+            var down = await Probe($"http://127.0.0.1:{FreePort.Tcp()}");
 
             FabstirDiagnostic pass = DiagnosticChecks.LocalHealth(up);
             FabstirDiagnostic fail = DiagnosticChecks.LocalHealth(down);
@@ -256,8 +297,11 @@ namespace FabstirHost.Tests.Network
         [Fact]
         public void The_public_url_passes_when_public_and_warns_when_local()
         {
-            Assert.Equal(DiagnosticStatus.Pass, DiagnosticChecks.PublicUrl(new Uri("https://node.example.com")).Status);
-            Assert.Equal(DiagnosticStatus.Warn, DiagnosticChecks.PublicUrl(new Uri("http://192.168.1.5:8080")).Status);
+            var published = DiagnosticChecks.PublicUrl(new Uri("https://node.example.com"));
+            var lanOnly = DiagnosticChecks.PublicUrl(new Uri("http://192.168.1.5:8080"));
+
+            Assert.Equal(DiagnosticStatus.Pass, published.Status);
+            Assert.Equal(DiagnosticStatus.Warn, lanOnly.Status);
             Assert.Equal(DiagnosticStatus.Skip, DiagnosticChecks.PublicUrl(null).Status);
         }
 
@@ -265,8 +309,8 @@ namespace FabstirHost.Tests.Network
         public async Task Public_dns_passes_for_this_machine_and_fails_for_no_such_name()
         {
             using var node = LoopbackResponder.Http(LoopbackResponder.NodeLike());
-            var here = await EndpointProbe.ProbeAsync(new Uri($"http://localhost:{node.Port}"), Timeout, CancellationToken.None);
-            var nowhere = await EndpointProbe.ProbeAsync(new Uri("https://node.example.invalid"), Timeout, CancellationToken.None);
+            var here = await Probe($"http://localhost:{node.Port}");
+            var nowhere = await Probe("https://node.example.invalid");
 
             FabstirDiagnostic pass = DiagnosticChecks.PublicAddress(here, UrlRules.LocalAddresses());
             FabstirDiagnostic fail = DiagnosticChecks.PublicAddress(nowhere, UrlRules.LocalAddresses());
@@ -298,8 +342,8 @@ namespace FabstirHost.Tests.Network
         {
             using var node = LoopbackResponder.Http(LoopbackResponder.NodeLike());
             using var silent = new SilentListener();
-            var up = await EndpointProbe.ProbeAsync(node.Url, Timeout, CancellationToken.None);
-            var hung = await EndpointProbe.ProbeAsync(silent.Url, TimeSpan.FromMilliseconds(300), CancellationToken.None);
+            var up = await Probe(node.Url);
+            var hung = await Probe(silent.Url, TimeSpan.FromMilliseconds(300));
 
             Assert.Equal(DiagnosticStatus.Pass, DiagnosticChecks.PublicReachable(up, 8080).Status);
             FabstirDiagnostic fail = DiagnosticChecks.PublicReachable(hung, 8080);
@@ -312,10 +356,11 @@ namespace FabstirHost.Tests.Network
         public async Task The_same_node_passes_and_another_node_fails()
         {
             using var mine = LoopbackResponder.Http(LoopbackResponder.NodeLike("alpha"), IPAddress.Any);
-            using var other = LoopbackResponder.Http(LoopbackResponder.NodeLike("beta"), IPAddress.Parse("127.0.0.2"));
-            var local = await EndpointProbe.ProbeAsync(new Uri($"http://127.0.0.1:{mine.Port}"), Timeout, CancellationToken.None);
-            var viaName = await EndpointProbe.ProbeAsync(new Uri($"http://localhost:{mine.Port}"), Timeout, CancellationToken.None);
-            var wrong = await EndpointProbe.ProbeAsync(other.Url, Timeout, CancellationToken.None);
+            var secondLoopback = IPAddress.Parse("127.0.0.2");
+            using var other = LoopbackResponder.Http(LoopbackResponder.NodeLike("beta"), secondLoopback);
+            var local = await Probe($"http://127.0.0.1:{mine.Port}");
+            var viaName = await Probe($"http://localhost:{mine.Port}");
+            var wrong = await Probe(other.Url);
 
             FabstirDiagnostic pass = DiagnosticChecks.SameNode(local, viaName);
             FabstirDiagnostic fail = DiagnosticChecks.SameNode(local, wrong);
@@ -331,14 +376,17 @@ namespace FabstirHost.Tests.Network
         public async Task Nodes_without_a_name_are_compared_by_their_whole_version_report()
         {
             using var node = LoopbackResponder.Http(LoopbackResponder.NodeLike());
-            var one = await EndpointProbe.ProbeAsync(node.Url, Timeout, CancellationToken.None);
-            var two = await EndpointProbe.ProbeAsync(new Uri($"http://localhost:{node.Port}"), Timeout, CancellationToken.None);
+            var one = await Probe(node.Url);
+            var two = await Probe($"http://localhost:{node.Port}");
 
             FabstirDiagnostic check = DiagnosticChecks.SameNode(one, two);
 
             Assert.Equal(DiagnosticStatus.Pass, check.Status);
             Assert.Contains("cannot be ruled out", check.Detail);
         }
+
+        private static FabstirDiagnostic ApiPort(int port, NodeProcessFacts node) =>
+            DiagnosticChecks.Port("API port", port, "tcp", SocketTable.Read(), node, null);
 
         private string WriteFile(string name, byte[] content)
         {

@@ -10,12 +10,18 @@ namespace FabstirHost.Tests.Network
     {
         private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
+        private static Task<FabstirEndpointResult> Probe(Uri url, TimeSpan? timeout = null) =>
+            EndpointProbe.ProbeAsync(url, timeout ?? Timeout, CancellationToken.None);
+
+        private static Task<FabstirEndpointResult> Probe(string url, TimeSpan? timeout = null) =>
+            Probe(new Uri(url), timeout);
+
         [Fact]
         public async Task A_node_is_reachable_with_its_health_and_version()
         {
             using var node = LoopbackResponder.Http(LoopbackResponder.NodeLike());
 
-            FabstirEndpointResult result = await EndpointProbe.ProbeAsync(node.Url, Timeout, CancellationToken.None);
+            FabstirEndpointResult result = await Probe(node.Url);
 
             Assert.True(result.Reachable, result.FailureMessage);
             Assert.Equal(EndpointFailureKind.None, result.Failure);
@@ -34,8 +40,7 @@ namespace FabstirHost.Tests.Network
         {
             using var gateway = LoopbackResponder.Http(LoopbackResponder.NodeLike(prefix: "/x/node1"));
 
-            FabstirEndpointResult result = await EndpointProbe.ProbeAsync(
-                new Uri(gateway.Url, "/x/node1"), Timeout, CancellationToken.None);
+            FabstirEndpointResult result = await Probe(new Uri(gateway.Url, "/x/node1"));
 
             Assert.True(result.Reachable, result.FailureMessage);
             Assert.Equal(new[] { "/x/node1/health", "/x/node1/v1/version" }, gateway.Paths.ToArray());
@@ -47,8 +52,7 @@ namespace FabstirHost.Tests.Network
             using var silent = new SilentListener();
             var clock = Stopwatch.StartNew();
 
-            FabstirEndpointResult result = await EndpointProbe.ProbeAsync(
-                silent.Url, TimeSpan.FromMilliseconds(500), CancellationToken.None);
+            FabstirEndpointResult result = await Probe(silent.Url, TimeSpan.FromMilliseconds(500));
 
             Assert.Equal(EndpointFailureKind.TimedOut, result.Failure);
             Assert.Contains("no HTTP answer", result.FailureMessage);
@@ -61,8 +65,7 @@ namespace FabstirHost.Tests.Network
         {
             int port = FreePort.Tcp();
 
-            FabstirEndpointResult result = await EndpointProbe.ProbeAsync(
-                new Uri($"http://127.0.0.1:{port}"), Timeout, CancellationToken.None);
+            FabstirEndpointResult result = await Probe($"http://127.0.0.1:{port}");
 
             Assert.Equal(EndpointFailureKind.ConnectionRefused, result.Failure);
             Assert.Contains($"port {port}", result.FailureMessage);
@@ -71,8 +74,7 @@ namespace FabstirHost.Tests.Network
         [Fact]
         public async Task A_name_that_never_resolves_says_so()
         {
-            FabstirEndpointResult result = await EndpointProbe.ProbeAsync(
-                new Uri("https://node.example.invalid"), Timeout, CancellationToken.None);
+            FabstirEndpointResult result = await Probe("https://node.example.invalid");
 
             Assert.Equal(EndpointFailureKind.NameNotResolved, result.Failure);
             Assert.Contains("node.example.invalid", result.FailureMessage);
@@ -84,8 +86,7 @@ namespace FabstirHost.Tests.Network
         {
             using var node = LoopbackResponder.Http(LoopbackResponder.NodeLike());
 
-            FabstirEndpointResult result = await EndpointProbe.ProbeAsync(
-                new Uri($"http://localhost:{node.Port}"), Timeout, CancellationToken.None);
+            FabstirEndpointResult result = await Probe($"http://localhost:{node.Port}");
 
             Assert.True(result.Reachable, result.FailureMessage);
             Assert.Contains(IPAddress.Loopback, result.Addresses);
@@ -98,7 +99,7 @@ namespace FabstirHost.Tests.Network
             using var certificate = TestCertificates.Current();
             using var node = LoopbackResponder.Https(certificate, LoopbackResponder.NodeLike());
 
-            FabstirEndpointResult result = await EndpointProbe.ProbeAsync(node.Url, Timeout, CancellationToken.None);
+            FabstirEndpointResult result = await Probe(node.Url);
 
             Assert.Equal(EndpointFailureKind.TlsFailure, result.Failure);
             Assert.False(result.Reachable);
@@ -106,7 +107,8 @@ namespace FabstirHost.Tests.Network
             Assert.False(result.Certificate!.IsValid);
             Assert.Contains("self-signed", result.Certificate.Problem);
             Assert.Equal("CN=localhost", result.Certificate.Issuer);
-            Assert.Equal(certificate.NotAfter.ToUniversalTime(), result.Certificate.NotAfter, TimeSpan.FromSeconds(1));
+            var expiry = certificate.NotAfter.ToUniversalTime();
+            Assert.Equal(expiry, result.Certificate.NotAfter, TimeSpan.FromSeconds(1));
             Assert.Equal("degraded", result.HealthStatus);
         }
 
@@ -116,7 +118,7 @@ namespace FabstirHost.Tests.Network
             using var certificate = TestCertificates.Expired();
             using var node = LoopbackResponder.Https(certificate, LoopbackResponder.NodeLike());
 
-            FabstirEndpointResult result = await EndpointProbe.ProbeAsync(node.Url, Timeout, CancellationToken.None);
+            FabstirEndpointResult result = await Probe(node.Url);
 
             Assert.Equal(EndpointFailureKind.TlsFailure, result.Failure);
             Assert.Contains("expired on", result.FailureMessage);
@@ -128,8 +130,7 @@ namespace FabstirHost.Tests.Network
         {
             using var node = LoopbackResponder.Http(LoopbackResponder.NodeLike());
 
-            FabstirEndpointResult result = await EndpointProbe.ProbeAsync(
-                new Uri($"https://127.0.0.1:{node.Port}"), Timeout, CancellationToken.None);
+            FabstirEndpointResult result = await Probe($"https://127.0.0.1:{node.Port}");
 
             Assert.Equal(EndpointFailureKind.TlsFailure, result.Failure);
             Assert.Contains("plain HTTP", result.FailureMessage);
@@ -141,8 +142,9 @@ namespace FabstirHost.Tests.Network
         {
             using var silent = new SilentListener();
 
-            FabstirEndpointResult result = await EndpointProbe.ProbeAsync(
-                new Uri($"https://127.0.0.1:{silent.Port}"), TimeSpan.FromMilliseconds(400), CancellationToken.None);
+            var url = $"https://127.0.0.1:{silent.Port}";
+
+            FabstirEndpointResult result = await Probe(url, TimeSpan.FromMilliseconds(400));
 
             Assert.Equal(EndpointFailureKind.TimedOut, result.Failure);
             Assert.Contains("TLS handshake did not finish", result.FailureMessage);
@@ -154,8 +156,7 @@ namespace FabstirHost.Tests.Network
             using var certificate = TestCertificates.Current();
             using var node = LoopbackResponder.Https(certificate, LoopbackResponder.NodeLike());
 
-            FabstirEndpointResult result = await EndpointProbe.ProbeAsync(
-                new Uri($"http://127.0.0.1:{node.Port}"), Timeout, CancellationToken.None);
+            FabstirEndpointResult result = await Probe($"http://127.0.0.1:{node.Port}");
 
             Assert.Equal(EndpointFailureKind.NotFabstirNode, result.Failure);
             Assert.Contains("https", result.FailureMessage);
@@ -174,7 +175,7 @@ namespace FabstirHost.Tests.Network
         {
             using var service = LoopbackResponder.Http(_ => new CannedAnswer(status, body, "text/html"));
 
-            FabstirEndpointResult result = await EndpointProbe.ProbeAsync(service.Url, Timeout, CancellationToken.None);
+            FabstirEndpointResult result = await Probe(service.Url);
 
             Assert.Equal(expected, result.Failure);
             Assert.Equal(status, result.StatusCode);

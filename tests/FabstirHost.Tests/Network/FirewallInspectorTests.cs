@@ -8,11 +8,12 @@ namespace FabstirHost.Tests.Network
     {
         private static readonly NodePorts Ports = new(8080, 8081);
 
-        [Fact]
-        public void This_machine_has_no_active_firewall_and_passes()
+        [NamespaceFact]
+        public void No_filtering_rules_pass_without_a_remedy()
         {
-            // The real tools where installed (ufw says inactive, nft and iptables have no filtering rules).
-            FirewallReport report = new FirewallInspector(ProcessCommandRunner.Instance).Inspect(Ports);
+            // The real tools in a namespace with no rules: ufw (when installed) says inactive, nft
+            // lists an empty ruleset and iptables only ACCEPT policies.
+            FirewallReport report = new FirewallInspector(new NamespacedCommandRunner(":")).Inspect(Ports);
             FabstirDiagnostic check = DiagnosticChecks.Firewall(report);
 
             Assert.Equal("none", report.Name);
@@ -70,7 +71,8 @@ namespace FabstirHost.Tests.Network
             Assert.Equal("iptables", report.Name);
             Assert.Equal(DiagnosticStatus.Fail, check.Status);
             Assert.EndsWith("no rule allows 8083/udp", check.Detail);
-            Assert.StartsWith("sudo iptables -I INPUT -p tcp -m multiport --dports 8080,8081:8082 -j ACCEPT", check.Remedy);
+            Assert.StartsWith(
+                "sudo iptables -I INPUT -p tcp -m multiport --dports 8080,8081:8082 -j ACCEPT", check.Remedy);
         }
 
         [Fact]
@@ -81,9 +83,11 @@ namespace FabstirHost.Tests.Network
             var runner = new RecordedCommandRunner(new()
             {
                 ["ufw status"] = new CommandOutput(0,
-                    "Status: active\n\nTo                         Action      From\n--                         ------      ----\n" +
-                    "22/tcp                     ALLOW       Anywhere\n8080/tcp                   ALLOW       Anywhere\n" +
-                    "22/tcp (v6)                ALLOW       Anywhere (v6)\n", string.Empty),
+                    UfwStatus(
+                        "22/tcp                     ALLOW       Anywhere",
+                        "8080/tcp                   ALLOW       Anywhere",
+                        "22/tcp (v6)                ALLOW       Anywhere (v6)"),
+                    string.Empty),
             });
 
             FirewallReport report = new FirewallInspector(runner).Inspect(Ports);
@@ -91,7 +95,9 @@ namespace FabstirHost.Tests.Network
             Assert.Equal("ufw", report.Name);
             Assert.False(report.PortsOpen);
             Assert.Contains("8081/tcp, 8082/tcp, 8083/udp", report.Detail);
-            Assert.Equal("sudo ufw allow 8080/tcp && sudo ufw allow 8081:8082/tcp && sudo ufw allow 8083/udp", report.OpenCommand);
+            Assert.Equal(
+                "sudo ufw allow 8080/tcp && sudo ufw allow 8081:8082/tcp && sudo ufw allow 8083/udp",
+                report.OpenCommand);
         }
 
         [Fact]
@@ -100,9 +106,11 @@ namespace FabstirHost.Tests.Network
             var runner = new RecordedCommandRunner(new()
             {
                 ["ufw status"] = new CommandOutput(0,
-                    "Status: active\n\nTo                         Action      From\n--                         ------      ----\n" +
-                    "8080                       ALLOW       Anywhere\n8081:8082/tcp              ALLOW       Anywhere\n" +
-                    "8083/udp                   ALLOW       Anywhere\n", string.Empty),
+                    UfwStatus(
+                        "8080                       ALLOW       Anywhere",
+                        "8081:8082/tcp              ALLOW       Anywhere",
+                        "8083/udp                   ALLOW       Anywhere"),
+                    string.Empty),
             });
 
             Assert.True(new FirewallInspector(runner).Inspect(Ports).PortsOpen);
@@ -133,9 +141,17 @@ namespace FabstirHost.Tests.Network
             var runner = new RecordedCommandRunner(new()
             {
                 ["netsh advfirewall show allprofiles state"] = new CommandOutput(0,
-                    "\r\nDomain Profile Settings:\r\n----------------------------------------------------------------------\r\n" +
-                    "State                                 ON\r\n\r\nPrivate Profile Settings:\r\n" +
-                    "----------------------------------------------------------------------\r\nState                                 ON\r\nOk.\r\n",
+                    string.Join("\r\n",
+                        "",
+                        "Domain Profile Settings:",
+                        new string('-', 70),
+                        "State                                 ON",
+                        "",
+                        "Private Profile Settings:",
+                        new string('-', 70),
+                        "State                                 ON",
+                        "Ok.",
+                        ""),
                     string.Empty),
             });
 
@@ -148,12 +164,19 @@ namespace FabstirHost.Tests.Network
             Assert.Contains("-Protocol UDP -LocalPort 8083", report.OpenCommand);
         }
 
+        private static string UfwStatus(params string[] rules) =>
+            "Status: active\n\n" +
+            "To                         Action      From\n" +
+            "--                         ------      ----\n" +
+            string.Join("\n", rules) + "\n";
+
         [Fact]
         public void A_tool_that_needs_root_is_reported_as_unreadable()
         {
             var runner = new RecordedCommandRunner(new()
             {
-                ["ufw status"] = new CommandOutput(1, string.Empty, "ERROR: You need to be root to run this script\n"),
+                ["ufw status"] = new CommandOutput(
+                    1, string.Empty, "ERROR: You need to be root to run this script\n"),
             });
 
             FirewallReport report = new FirewallInspector(runner).Inspect(Ports);

@@ -21,7 +21,7 @@ namespace FabstirHost.Tests.Network
             DiagnosticsOptions options = DiagnosticsOptions.FromConfig(_home.Paths, config);
             options.Timeout = TimeSpan.FromSeconds(2);
 
-            var checks = await HostDiagnostics.RunAsync(options, NullOperationLog.Instance, CancellationToken.None);
+            var checks = await RunAsync(options);
 
             Assert.Equal(
                 new[] { "Node", "Model", "Process", "Ports", "Local", "Public", "Firewall", "Chain" },
@@ -46,11 +46,12 @@ namespace FabstirHost.Tests.Network
         [Fact]
         public async Task A_chain_layer_plugs_its_checks_in()
         {
-            DiagnosticsOptions options = DiagnosticsOptions.FromConfig(_home.Paths, new HostConfig { ApiPort = FreePort.Tcp() });
+            var config = new HostConfig { ApiPort = FreePort.Tcp() };
+            DiagnosticsOptions options = DiagnosticsOptions.FromConfig(_home.Paths, config);
             options.Timeout = TimeSpan.FromMilliseconds(500);
             options.Chain = new OneChainCheck();
 
-            var checks = await HostDiagnostics.RunAsync(options, NullOperationLog.Instance, CancellationToken.None);
+            var checks = await RunAsync(options);
 
             FabstirDiagnostic chain = Assert.Single(checks, c => c.Area == DiagnosticArea.Chain);
             Assert.Equal("RPC reachable", chain.Name);
@@ -65,15 +66,22 @@ namespace FabstirHost.Tests.Network
             Assert.Equal(8080, DiagnosticsOptions.FromConfig(_home.Paths, null).ApiPort);
         }
 
+        private static Task<IReadOnlyList<FabstirDiagnostic>> RunAsync(DiagnosticsOptions options) =>
+            HostDiagnostics.RunAsync(options, NullOperationLog.Instance, CancellationToken.None);
+
         private static FabstirDiagnostic Find(IEnumerable<FabstirDiagnostic> checks, string name) =>
             checks.Single(c => c.Name == name);
 
         /// <summary>Where the chain layer will plug in; here, one check it would report.</summary>
         private sealed class OneChainCheck : IChainDiagnostics
         {
-            public Task<IReadOnlyList<FabstirDiagnostic>> CheckAsync(ChainDiagnosticsContext context, CancellationToken cancellationToken) =>
-                Task.FromResult<IReadOnlyList<FabstirDiagnostic>>(
-                    [new FabstirDiagnostic(DiagnosticArea.Chain, "RPC reachable", DiagnosticStatus.Pass, "chain 84532")]);
+            public Task<IReadOnlyList<FabstirDiagnostic>> CheckAsync(
+                ChainDiagnosticsContext context,
+                CancellationToken cancellationToken)
+            {
+                var rpc = FabstirDiagnostic.Pass(DiagnosticArea.Chain, "RPC reachable", "chain 84532");
+                return Task.FromResult<IReadOnlyList<FabstirDiagnostic>>([rpc]);
+            }
         }
     }
 }

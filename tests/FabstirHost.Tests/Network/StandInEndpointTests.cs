@@ -13,6 +13,12 @@ namespace FabstirHost.Tests.Network
     {
         private static readonly TimeSpan Ready = TimeSpan.FromSeconds(30);
         private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+
+        private static Task<FabstirEndpointResult> Probe(Uri url, TimeSpan? timeout = null) =>
+            EndpointProbe.ProbeAsync(url, timeout ?? Timeout, CancellationToken.None);
+
+        private static Task<FabstirEndpointResult> Probe(string url, TimeSpan? timeout = null) =>
+            Probe(new Uri(url), timeout);
         private readonly List<IDisposable> _owned = new();
 
         public void Dispose()
@@ -28,7 +34,7 @@ namespace FabstirHost.Tests.Network
         {
             StandInProcess node = await StartAsync();
 
-            FabstirEndpointResult result = await EndpointProbe.ProbeAsync(new Uri(node.BaseUrl), Timeout, CancellationToken.None);
+            FabstirEndpointResult result = await Probe(node.BaseUrl);
 
             Assert.True(result.Reachable, result.FailureMessage);
             Assert.Equal("degraded", result.HealthStatus);
@@ -39,10 +45,11 @@ namespace FabstirHost.Tests.Network
         [Fact]
         public async Task A_loading_node_refuses_connections()
         {
-            var node = Own(new StandInProcess(new Dictionary<string, string?> { ["FABSTIR_STANDIN_LOAD_MS"] = "60000" }));
+            var slowLoad = new Dictionary<string, string?> { ["FABSTIR_STANDIN_LOAD_MS"] = "60000" };
+            var node = Own(new StandInProcess(slowLoad));
             await node.WaitForLineAsync("Loading model", Ready);
 
-            FabstirEndpointResult result = await EndpointProbe.ProbeAsync(new Uri(node.BaseUrl), Timeout, CancellationToken.None);
+            FabstirEndpointResult result = await Probe(node.BaseUrl);
 
             Assert.Equal(EndpointFailureKind.ConnectionRefused, result.Failure);
         }
@@ -52,8 +59,7 @@ namespace FabstirHost.Tests.Network
         {
             StandInProcess node = await StartAsync();
 
-            FabstirEndpointResult result = await EndpointProbe.ProbeAsync(
-                new Uri(node.BaseUrl + "/x/node1"), Timeout, CancellationToken.None);
+            FabstirEndpointResult result = await Probe(node.BaseUrl + "/x/node1");
 
             Assert.Equal(EndpointFailureKind.NotFabstirNode, result.Failure);
             Assert.Contains("/x/node1/health answered 404", result.FailureMessage);
@@ -65,9 +71,9 @@ namespace FabstirHost.Tests.Network
             StandInProcess mine = await StartAsync(("FABSTIR_STANDIN_NODE_NAME", "alpha"));
             StandInProcess other = await StartAsync(
                 ("FABSTIR_STANDIN_NODE_NAME", "beta"), ("FABSTIR_STANDIN_BIND_ADDRESS", "127.0.0.2"));
-            var local = await EndpointProbe.ProbeAsync(new Uri(mine.BaseUrl), Timeout, CancellationToken.None);
-            var same = await EndpointProbe.ProbeAsync(new Uri($"http://localhost:{mine.ApiPort}"), Timeout, CancellationToken.None);
-            var wrong = await EndpointProbe.ProbeAsync(new Uri($"http://127.0.0.2:{other.ApiPort}"), Timeout, CancellationToken.None);
+            var local = await Probe(mine.BaseUrl);
+            var same = await Probe($"http://localhost:{mine.ApiPort}");
+            var wrong = await Probe($"http://127.0.0.2:{other.ApiPort}");
 
             Assert.Equal(DiagnosticStatus.Pass, DiagnosticChecks.SameNode(local, same).Status);
             FabstirDiagnostic check = DiagnosticChecks.SameNode(local, wrong);
@@ -107,15 +113,19 @@ namespace FabstirHost.Tests.Network
                 NodePath = TestAssets.StandInNode,
                 PublicUrl = $"http://localhost:{node.ApiPort}",
             };
+
             DiagnosticsOptions options = DiagnosticsOptions.FromConfig(home.Paths, config);
             options.Timeout = Timeout;
 
-            var checks = await HostDiagnostics.RunAsync(options, NullOperationLog.Instance, CancellationToken.None);
+            var checks = await HostDiagnostics.RunAsync(options, NullOperationLog.Instance, default);
 
             var failed = checks.Where(c => c.Status == DiagnosticStatus.Fail).Select(c => c.ToString()).ToList();
             Assert.True(failed.Count == 0, string.Join("\n", failed));
-            Assert.All(checks.Where(c => c.Area is DiagnosticArea.Node or DiagnosticArea.Process or DiagnosticArea.Ports
-                or DiagnosticArea.Local), c => Assert.Equal(DiagnosticStatus.Pass, c.Status));
+            string[] onThisMachine =
+                [DiagnosticArea.Node, DiagnosticArea.Process, DiagnosticArea.Ports, DiagnosticArea.Local];
+            Assert.All(
+                checks.Where(c => onThisMachine.Contains(c.Area)),
+                c => Assert.Equal(DiagnosticStatus.Pass, c.Status));
             Assert.Equal(DiagnosticStatus.Pass, checks.Single(c => c.Name == "Same node").Status);
         }
 
@@ -131,6 +141,7 @@ namespace FabstirHost.Tests.Network
                 ["P2P_PORT"] = p2p.ToString(),
                 ["FABSTIR_STANDIN_LOAD_MS"] = "0",
             }));
+
             DateTime started = node.Process.StartTime.ToUniversalTime();
             int exitCode = await node.WaitForExitAsync(Ready);
             using var home = new TempHome();

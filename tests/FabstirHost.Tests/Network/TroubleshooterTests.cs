@@ -11,11 +11,14 @@ namespace FabstirHost.Tests.Network
         private static Task<FabstirEndpointResult> Probe(Uri url, TimeSpan? timeout = null) =>
             EndpointProbe.ProbeAsync(url, timeout ?? Timeout, CancellationToken.None);
 
+        private static Task<FabstirEndpointResult> Probe(string url, TimeSpan? timeout = null) =>
+            Probe(new Uri(url), timeout);
+
         [Fact]
         public async Task A_refused_connection_leads_to_the_listener_and_the_firewall()
         {
             int port = FreePort.Tcp();
-            var result = await Probe(new Uri($"http://127.0.0.1:{port}"));
+            var result = await Probe($"http://127.0.0.1:{port}");
 
             var checks = Troubleshooter.ForFailure(result, port);
 
@@ -29,7 +32,7 @@ namespace FabstirHost.Tests.Network
         {
             using var node = LoopbackResponder.Http(LoopbackResponder.NodeLike());
             int urlPort = FreePort.Tcp();
-            var result = await Probe(new Uri($"http://localhost:{urlPort}"));
+            var result = await Probe($"http://localhost:{urlPort}");
 
             var checks = Troubleshooter.ForFailure(result, node.Port);
 
@@ -42,7 +45,7 @@ namespace FabstirHost.Tests.Network
         [Fact]
         public async Task A_name_that_does_not_resolve_leads_to_dns()
         {
-            var result = await Probe(new Uri("https://node.example.invalid"));
+            var result = await Probe("https://node.example.invalid");
 
             var checks = Troubleshooter.ForFailure(result, 8080);
 
