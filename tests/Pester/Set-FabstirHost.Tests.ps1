@@ -89,7 +89,7 @@ Describe 'Set-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' },
 
     It 'refuses a metadata key that looks like a secret' {
         { Set-FabstirHost -Metadata @{ wallet = @{ privateKey = '0x1234' } } @parameters -ErrorAction Stop } |
-            Should -Throw -ErrorId "MetadataSecretKey,$script:command"
+            Should -Throw -ErrorId "MetadataSecretRefused,$script:command"
         Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
     }
 
@@ -97,7 +97,7 @@ Describe 'Set-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' },
         $port = Get-FreeTcpPort
 
         { Set-FabstirHost -Url "http://127.0.0.1:$port" -ProbeTimeoutSec 3 @parameters -ErrorAction Stop -WarningAction SilentlyContinue } |
-            Should -Throw -ErrorId "HostUrlUnreachable,$script:command"
+            Should -Throw -ErrorId "PublicUrlUnreachable,$script:command"
         Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
     }
 

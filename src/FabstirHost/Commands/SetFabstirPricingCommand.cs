@@ -59,7 +59,7 @@ namespace FabstirHost.Commands
                 Price = ParameterSetName == HumanSet ? Price : (decimal?)null,
                 RawPrice = ParameterSetName == RawSet ? RawPrice : (BigInteger?)null,
             };
-            HostTransactionPlan plan = Run(token => PricingPlanner.PlanSetAsync(host, request, token));
+            HostTransactionPlan plan = Run(token => HostPricingPlanner.PlanSetAsync(host, request, token));
             SendHostUpdate(host, plan);
         }
     }

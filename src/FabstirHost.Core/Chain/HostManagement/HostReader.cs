@@ -21,7 +21,7 @@ namespace FabstirHost.Core.Chain.HostManagement
                 return info;
             }
 
-            info.MetadataFields = HostMetadata.Parse(record.Metadata);
+            info.MetadataFields = HostMetadataMerge.Parse(record.Metadata);
             info.Models = await ModelsAsync(host, record.ModelIds, cancellationToken).ConfigureAwait(false);
             info.PricingGeneration = await host.GenerationAsync(cancellationToken).ConfigureAwait(false);
             info.Prices = await PricesAsync(host, info, cancellationToken).ConfigureAwait(false);

@@ -63,10 +63,10 @@ namespace FabstirHost.Core.Chain.HostManagement
 
             if (request.Metadata != null)
             {
-                string merged = HostMetadata.Merge(record.Metadata, request.Metadata, request.ReplaceMetadata, log);
-                if (!HostMetadata.SameAs(merged, record.Metadata))
+                string merged = HostMetadataMerge.Merge(record.Metadata, request.Metadata, request.ReplaceMetadata, log);
+                if (!HostMetadataMerge.SameAs(merged, record.Metadata))
                 {
-                    plan.Add(PricingPlanner.Step(host, new UpdateMetadataFunction { NewMetadata = merged },
+                    plan.Add(HostPricingPlanner.Step(host, new UpdateMetadataFunction { NewMetadata = merged },
                         $"updateMetadata({merged})"));
                 }
                 else
@@ -151,7 +151,7 @@ namespace FabstirHost.Core.Chain.HostManagement
                     "clients on the internet cannot reach it.");
             }
 
-            plan.Add(PricingPlanner.Step(host, new UpdateApiUrlFunction { NewApiUrl = text },
+            plan.Add(HostPricingPlanner.Step(host, new UpdateApiUrlFunction { NewApiUrl = text },
                 $"updateApiUrl({text})"));
         }
 
@@ -171,7 +171,7 @@ namespace FabstirHost.Core.Chain.HostManagement
             }
 
             return new FabstirException(
-                HostManagementErrors.HostUrlUnreachable,
+                HostManagementErrors.PublicUrlUnreachable,
                 FabstirErrorCategory.ConnectionError,
                 $"The new URL {probe.Url} is not reachable: {probe.FailureMessage} Nothing was sent; " +
                 "clients would be sent to a URL that does not answer.",
@@ -201,7 +201,7 @@ namespace FabstirHost.Core.Chain.HostManagement
                 return;
             }
 
-            plan.Add(PricingPlanner.Step(host, new UpdateSupportedModelsFunction
+            plan.Add(HostPricingPlanner.Step(host, new UpdateSupportedModelsFunction
             {
                 NewModelIds = specs.Select(s => s.Id.HexToByteArray()).ToList(),
             }, $"updateSupportedModels({string.Join(", ", specs)})"));
@@ -232,7 +232,7 @@ namespace FabstirHost.Core.Chain.HostManagement
             {
                 foreach (var (token, price) in prices)
                 {
-                    plan.Add(PricingPlanner.Step(host, new SetModelTokenPricingFunction
+                    plan.Add(HostPricingPlanner.Step(host, new SetModelTokenPricingFunction
                     {
                         ModelId = spec.IdBytes, Token = token.Address, Price = price,
                     }, $"setModelTokenPricing({spec}, {token.Symbol}, raw {price})", dependsOnEarlierStep: true));

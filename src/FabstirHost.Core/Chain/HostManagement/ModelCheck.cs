@@ -111,7 +111,7 @@ namespace FabstirHost.Core.Chain.HostManagement
                 .ConfigureAwait(false);
             if (model != null)
             {
-                return await registry.GetModelAsync(PricingPlanner.ModelId(model), cancellationToken)
+                return await registry.GetModelAsync(HostPricingPlanner.ModelId(model), cancellationToken)
                     .ConfigureAwait(false);
             }
 

@@ -57,7 +57,7 @@ namespace FabstirHost.Core.Chain.HostManagement
                     $"approve(NodeRegistry, {Fab(amount)} FAB)"));
             }
 
-            plan.Add(PricingPlanner.Step(host, new StakeFunction { Amount = raw },
+            plan.Add(HostPricingPlanner.Step(host, new StakeFunction { Amount = raw },
                 $"stake({Fab(amount)} FAB)", dependsOnEarlierStep: approve));
             plan.Note($"Stake goes from {Fab(record.Stake)} to {Fab(record.Stake + amount)} FAB; it comes " +
                 "back only when the host unregisters.");
@@ -72,7 +72,7 @@ namespace FabstirHost.Core.Chain.HostManagement
         {
             FabstirNodeRecord record = await host.RequireRegisteredAsync(cancellationToken).ConfigureAwait(false);
             var plan = new HostTransactionPlan("Unregister host", host.Address);
-            plan.Add(PricingPlanner.Step(host, new UnregisterNodeFunction(), "unregisterNode()"));
+            plan.Add(HostPricingPlanner.Step(host, new UnregisterNodeFunction(), "unregisterNode()"));
             plan.Note($"The whole stake, {Fab(record.Stake)} FAB, returns to {host.Address}; the host's " +
                 "record, URL, models and prices are deleted and clients stop being sent to it.");
             await plan.EstimateAsync(cancellationToken).ConfigureAwait(false);

@@ -158,9 +158,38 @@ namespace FabstirHost.Tests.Chain.HostManagement
             var ex = await bench.RefusedAsync(() =>
                 HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(), CancellationToken.None));
 
-            Assert.Equal(HostManagementErrors.MetadataSecretKey, ex.ErrorId);
-            Assert.Equal("nested." + name, ex.Target);
+            Assert.Equal(HostManagementErrors.MetadataSecretRefused, ex.ErrorId);
+            Assert.Equal(name, ex.Target);
             Assert.DoesNotContain("\"x\"", ex.Message);
+        }
+
+        [Fact]
+        public async Task AValueThatLooksLikeAPrivateKeyIsRefusedInsideArraysToo()
+        {
+            var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Legacy);
+            var fields = new Hashtable
+            {
+                ["notes"] = new object[] { new Hashtable { ["text"] = DevAccounts.HostKey } },
+            };
+            var request = new HostUpdateRequest { Metadata = fields };
+
+            var ex = await bench.RefusedAsync(() =>
+                HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(), CancellationToken.None));
+
+            Assert.Equal(HostManagementErrors.MetadataSecretRefused, ex.ErrorId);
+            Assert.DoesNotContain(DevAccounts.HostKey, ex.Message);
+        }
+
+        [Fact]
+        public async Task ThePublicKeyComesFromTheKeyAndCannotBeGiven()
+        {
+            var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Phase18);
+            var request = new HostUpdateRequest { Metadata = new Hashtable { ["publicKey"] = "02ff" } };
+
+            var ex = await bench.RefusedAsync(() =>
+                HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(), CancellationToken.None));
+
+            Assert.Equal(HostManagementErrors.MetadataInvalid, ex.ErrorId);
         }
 
         [Fact]
@@ -193,7 +222,7 @@ namespace FabstirHost.Tests.Chain.HostManagement
             var ex = await bench.RefusedAsync(() =>
                 HostUpdater.PlanAsync(bench.Context(), request, log, CancellationToken.None));
 
-            Assert.Equal(HostManagementErrors.HostUrlUnreachable, ex.ErrorId);
+            Assert.Equal(HostManagementErrors.PublicUrlUnreachable, ex.ErrorId);
             Assert.Contains($"127.0.0.1:{closed}", ex.Message);
             Assert.NotNull(ex.RecommendedAction);
             Assert.Contains("WARNING:", log.All);

@@ -29,7 +29,7 @@ namespace FabstirHost.Tests.Chain.HostManagement
             var host = bench.Context();
             var request = new PricingRequest { Token = "USDC", Price = 2.5m };
 
-            HostTransactionPlan plan = await PricingPlanner.PlanSetAsync(host, request, CancellationToken.None);
+            HostTransactionPlan plan = await HostPricingPlanner.PlanSetAsync(host, request, CancellationToken.None);
             using var key = bench.Key();
             FabstirHostUpdate update = await FabstirHostUpdate.ExecuteAsync(host, plan, key, CancellationToken.None);
 
@@ -38,7 +38,7 @@ namespace FabstirHost.Tests.Chain.HostManagement
             FabstirModelPrice usdc = Assert.Single(update.Host!.Prices, p => p.Token == "USDC");
             Assert.Equal(new BigInteger(2500), usdc.RawPrice);
             Assert.Equal(2.5m, usdc.Price);
-            var again = await PricingPlanner.PlanSetAsync(host, request, CancellationToken.None);
+            var again = await HostPricingPlanner.PlanSetAsync(host, request, CancellationToken.None);
             Assert.True(again.IsEmpty);
         }
 
@@ -50,7 +50,7 @@ namespace FabstirHost.Tests.Chain.HostManagement
             var bench = await HostBench.RegisteredAsync(_chain, generation);
             BigInteger nonce = await bench.NonceAsync();
 
-            HostTransactionPlan plan = await PricingPlanner.PlanSetAsync(
+            HostTransactionPlan plan = await HostPricingPlanner.PlanSetAsync(
                 bench.Context(), new PricingRequest { Token = "Native", RawPrice = 4_000_000 }, CancellationToken.None);
 
             HostTransactionStep step = Assert.Single(plan.Steps);
@@ -75,7 +75,7 @@ namespace FabstirHost.Tests.Chain.HostManagement
             var request = new PricingRequest { Token = token, RawPrice = BigInteger.Parse(raw) };
 
             var ex = await bench.RefusedAsync(
-                () => PricingPlanner.PlanSetAsync(bench.Context(), request, CancellationToken.None));
+                () => HostPricingPlanner.PlanSetAsync(bench.Context(), request, CancellationToken.None));
 
             Assert.Equal(ChainErrors.PriceOutOfRange, ex.ErrorId);
             Assert.Contains("outside the registry's bounds", ex.Message);
@@ -90,7 +90,7 @@ namespace FabstirHost.Tests.Chain.HostManagement
             var request = new PricingRequest { Models = new[] { bench.SecondModel }, Token = "USDC", Price = 1m };
 
             var ex = await bench.RefusedAsync(
-                () => PricingPlanner.PlanSetAsync(bench.Context(), request, CancellationToken.None));
+                () => HostPricingPlanner.PlanSetAsync(bench.Context(), request, CancellationToken.None));
 
             Assert.Equal(HostManagementErrors.ModelNotSupported, ex.ErrorId);
         }
@@ -102,9 +102,9 @@ namespace FabstirHost.Tests.Chain.HostManagement
         {
             var bench = await HostBench.CreateAsync(_chain, generation);
 
-            var ex = await bench.RefusedAsync(() => PricingPlanner.PlanSetAsync(
+            var ex = await bench.RefusedAsync(() => HostPricingPlanner.PlanSetAsync(
                 bench.Context(), new PricingRequest { Token = "USDC", Price = 1m }, CancellationToken.None));
-            var clear = await bench.RefusedAsync(() => PricingPlanner.PlanClearAsync(
+            var clear = await bench.RefusedAsync(() => HostPricingPlanner.PlanClearAsync(
                 bench.Context(), null, new[] { "USDC" }, new CollectingLog(), CancellationToken.None));
 
             Assert.Equal(HostManagementErrors.HostNotRegistered, ex.ErrorId);
@@ -119,7 +119,7 @@ namespace FabstirHost.Tests.Chain.HostManagement
             using var key = bench.Key();
             var request = new PricingRequest { Models = new[] { bench.FirstModel }, Token = "Native", Price = 7m };
 
-            var plan = await PricingPlanner.PlanSetAsync(host, request, CancellationToken.None);
+            var plan = await HostPricingPlanner.PlanSetAsync(host, request, CancellationToken.None);
             var update = await FabstirHostUpdate.ExecuteAsync(host, plan, key, CancellationToken.None);
 
             Assert.Equal("setModelPricing", Assert.Single(update.Transactions).Function);
@@ -137,7 +137,7 @@ namespace FabstirHost.Tests.Chain.HostManagement
             };
 
             var ex = await bench.RefusedAsync(
-                () => PricingPlanner.PlanSetAsync(bench.Context(), request, CancellationToken.None));
+                () => HostPricingPlanner.PlanSetAsync(bench.Context(), request, CancellationToken.None));
 
             Assert.Equal(HostManagementErrors.PricingNotSupported, ex.ErrorId);
         }
@@ -149,7 +149,7 @@ namespace FabstirHost.Tests.Chain.HostManagement
             var host = bench.Context();
             var request = new PricingRequest { Token = _chain.Info.FabToken, Price = 0.00000005m };
 
-            var plan = await PricingPlanner.PlanSetAsync(host, request, CancellationToken.None);
+            var plan = await HostPricingPlanner.PlanSetAsync(host, request, CancellationToken.None);
 
             Assert.Contains("0.00000005 FAB per million tokens (raw 50000000)", plan.Describe());
         }
@@ -162,14 +162,14 @@ namespace FabstirHost.Tests.Chain.HostManagement
             var log = new CollectingLog();
             using var key = bench.Key();
 
-            var plan = await PricingPlanner.PlanClearAsync(host, null, new[] { "USDC" }, log, CancellationToken.None);
+            var plan = await HostPricingPlanner.PlanClearAsync(host, null, new[] { "USDC" }, log, CancellationToken.None);
             var update = await FabstirHostUpdate.ExecuteAsync(host, plan, key, CancellationToken.None);
 
             Assert.Equal("clearModelTokenPricing", Assert.Single(update.Transactions).Function);
             Assert.Contains("cannot be sold in that token", log.All);
             Assert.False(update.Host!.Prices.Single(p => p.Token == "USDC").IsSet);
             Assert.True(update.Host.Prices.Single(p => p.Token == "ETH").IsSet);
-            var again = await PricingPlanner.PlanClearAsync(host, null, new[] { "USDC" }, log, CancellationToken.None);
+            var again = await HostPricingPlanner.PlanClearAsync(host, null, new[] { "USDC" }, log, CancellationToken.None);
             Assert.True(again.IsEmpty);
         }
 
@@ -179,13 +179,13 @@ namespace FabstirHost.Tests.Chain.HostManagement
             var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Legacy);
             var host = bench.Context();
             using var key = bench.Key();
-            var set = await PricingPlanner.PlanSetAsync(host, new PricingRequest
+            var set = await HostPricingPlanner.PlanSetAsync(host, new PricingRequest
             {
                 Models = new[] { bench.FirstModel }, Token = "USDC", RawPrice = 9000,
             }, CancellationToken.None);
             await set.ExecuteAsync(key, CancellationToken.None);
 
-            var plan = await PricingPlanner.PlanClearAsync(
+            var plan = await HostPricingPlanner.PlanClearAsync(
                 host, new[] { bench.FirstModel }, new[] { "USDC" }, new CollectingLog(), CancellationToken.None);
             var update = await FabstirHostUpdate.ExecuteAsync(host, plan, key, CancellationToken.None);
 

@@ -2,34 +2,18 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace FabstirHost.Core.Chain.HostManagement
 {
     /// <summary>
-    /// The host's metadata JSON: parsed for display, merged with changes so fields such as
-    /// <c>publicKey</c> survive, and kept free of anything that looks like a secret (it is public).
+    /// Changes to the host's metadata JSON: merged over what is on chain so fields such as
+    /// <c>publicKey</c> survive (or replacing it), parsed for display, and kept free of anything
+    /// registration's rules take for a secret, at any depth: the metadata is public forever.
     /// </summary>
-    public static class HostMetadata
+    public static class HostMetadataMerge
     {
-        // Key names are compared lower-cased with separators removed: private_key = privateKey.
-        private static readonly string[] SecretWords =
-        {
-            "privatekey", "secret", "password", "passwd", "passphrase", "mnemonic", "seed", "apikey",
-            "accesskey", "authtoken", "accesstoken", "bearer", "credential", "keystore",
-        };
-
-        private static readonly Regex Separators = new Regex("[^a-z0-9]", RegexOptions.CultureInvariant);
-
-        /// <summary>True when a key name looks like it holds a secret.</summary>
-        public static bool LooksSecret(string key)
-        {
-            string normalised = Separators.Replace(key.ToLowerInvariant(), string.Empty);
-            return SecretWords.Any(word => normalised.Contains(word));
-        }
-
         /// <summary>The metadata as a dictionary (nested objects and arrays kept); empty if not JSON.</summary>
         public static IReadOnlyDictionary<string, object?> Parse(string? metadata)
         {
@@ -39,9 +23,9 @@ namespace FabstirHost.Core.Chain.HostManagement
 
         /// <summary>
         /// The new metadata JSON: <paramref name="changes"/> merged over the current JSON (or
-        /// replacing it). <c>MetadataSecretKey</c> for any key, at any depth, that looks secret.
-        /// A secret-looking key already on chain is dropped with a warning: it must not be
-        /// published again.
+        /// replacing it). MetadataSecretRefused for any field, at any depth, that looks secret.
+        /// A secret-looking field already on chain (the old host CLI published one) is dropped with
+        /// a warning: it must not be published again.
         /// </summary>
         public static string Merge(
             string? current,
@@ -50,7 +34,7 @@ namespace FabstirHost.Core.Chain.HostManagement
             IOperationLog log)
         {
             JObject update = ToJObject(changes);
-            RefuseSecrets(update, "-Metadata");
+            RefuseSecrets(update);
             JObject result = replace ? new JObject() : TryParse(current) ?? new JObject();
             if (!replace && !string.IsNullOrWhiteSpace(current) && TryParse(current) == null)
             {
@@ -91,28 +75,44 @@ namespace FabstirHost.Core.Chain.HostManagement
             return left != null && right != null ? JToken.DeepEquals(left, right) : a == b;
         }
 
-        private static void RefuseSecrets(JObject update, string source)
+        /// <summary>
+        /// Registration's rules, applied to every level of the new fields: MetadataSecretRefused
+        /// for a name or value that looks secret, MetadataInvalid for a publicKey (it comes from
+        /// the host key).
+        /// </summary>
+        private static void RefuseSecrets(JObject fields)
         {
-            string? path = SecretPaths(update).FirstOrDefault();
-            if (path != null)
+            Registration.HostMetadata.RefuseSecrets(ToDictionary(fields));
+            foreach (JObject nested in fields.Descendants().OfType<JObject>())
             {
-                throw new FabstirException(
-                    HostManagementErrors.MetadataSecretKey,
-                    FabstirErrorCategory.SecurityError,
-                    $"The metadata key '{path}' looks like a secret. Metadata is public on chain, " +
-                    "for anyone to read forever; it is refused and nothing was sent.",
-                    path);
+                Registration.HostMetadata.RefuseSecrets(ToDictionary(nested));
             }
         }
 
-        private static IEnumerable<string> SecretPaths(JContainer token)
+        /// <summary>The paths of fields already on chain that registration's rules take for secrets.</summary>
+        private static IEnumerable<string> SecretPaths(JObject metadata)
         {
-            foreach (JProperty property in token.Descendants().OfType<JProperty>())
+            foreach (JProperty property in metadata.Descendants().OfType<JProperty>())
             {
-                if (LooksSecret(property.Name))
+                if (IsSecret(property))
                 {
                     yield return property.Path;
                 }
+            }
+        }
+
+        private static bool IsSecret(JProperty property)
+        {
+            var single = new Dictionary<string, object?> { [property.Name] = FromJToken(property.Value) };
+            try
+            {
+                Registration.HostMetadata.RefuseSecrets(single);
+                return false;
+            }
+            catch (FabstirException ex)
+            {
+                // publicKey is refused as input only because it comes from the key; it belongs here.
+                return ex.ErrorId == HostManagementErrors.MetadataSecretRefused;
             }
         }
 

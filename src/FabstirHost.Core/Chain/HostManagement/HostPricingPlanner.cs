@@ -31,7 +31,7 @@ namespace FabstirHost.Core.Chain.HostManagement
     /// (updatePricingNative, updatePricingStable, setTokenPricing); with models, setModelPricing
     /// overrides (native and USDC only). Only prices that differ are sent.
     /// </summary>
-    public static class PricingPlanner
+    public static class HostPricingPlanner
     {
         public static async Task<HostTransactionPlan> PlanSetAsync(
             HostContext host,
