@@ -60,35 +60,40 @@ function Show-FabstirHostLife {
 
     Write-DemoStep 1 'The host as the chain sees it (no key needed to read any host)'
     $hostInfo = Get-FabstirHost @asHost
-    $hostInfo | Format-List | Out-Host
-    $hostInfo.Prices | Format-Table Model, Token, Price, Unit, RawPrice -AutoSize | Out-Host
+    $hostInfo | Format-List | Show-DemoText
+    $hostInfo.Prices | Format-Table Model, Token, Price, Unit, RawPrice -AutoSize | Show-DemoText
 
     Write-DemoStep 2 'Change the USDC price to 2 USDC per million tokens'
     Write-Host 'A dry run first: -WhatIf shows each transaction and its gas, and sends nothing.'
     Set-FabstirPricing -Token USDC -Price 2 -WhatIf @asHost
     $pricing = Set-FabstirPricing -Token USDC -Price 2 @asHost
     Write-Host "Sent $($pricing.Transactions.Count) transaction(s): $($pricing.TransactionHashes -join ', ')"
-    $pricing.Host.Prices | Format-Table Model, Token, Price, Unit, RawPrice -AutoSize | Out-Host
+    $pricing.Host.Prices | Format-Table Model, Token, Price, Unit, RawPrice -AutoSize | Show-DemoText
 
     Write-DemoStep 3 'Sessions pay the host: the deployer credits 0.02 ETH and 7.5 USDC to HostEarnings'
     Send-DemoEarnings -Chain $Chain -CastPath $CastPath -HostAddress $hostInfo.Address
-    Get-FabstirEarnings -Address $hostInfo.Address @onChain | Out-Host
+    Get-FabstirEarnings -Address $hostInfo.Address @onChain | Format-Table -AutoSize | Show-DemoText
 
     Write-DemoStep 4 'Withdraw everything in one transaction (withdrawMultiple)'
     Write-Host 'The gas cost is estimated first; a withdrawal costing more ETH than it brings is refused.'
     $withdrawal = Receive-FabstirEarnings -Confirm:$false @asHost
-    $withdrawal | Out-Host
-    Get-FabstirWallet -Address $hostInfo.Address @onChain | Out-Host
+    $withdrawal | Format-Table -AutoSize | Show-DemoText
+    Get-FabstirWallet -Address $hostInfo.Address @onChain | Format-Table -AutoSize | Show-DemoText
 
     Write-DemoStep 5 'Leave the marketplace: unregister (the whole stake comes back) and stop the node'
     Unregister-FabstirHost -StopNode -WhatIf @asHost
     $leaving = Unregister-FabstirHost -StopNode -Confirm:$false @asHost
-    $leaving | Out-Host
+    $leaving | Format-Table -AutoSize | Show-DemoText
     $registered = (Get-FabstirHost -Address $hostInfo.Address @onChain).IsRegistered
     Write-Host "Registered now: $registered. Node: $((Get-FabstirNode).Status)."
     Write-Host 'Running Unregister-FabstirHost again is refused before anything is sent:'
     try { Unregister-FabstirHost -Confirm:$false @asHost }
     catch { Write-Host "  $($_.FullyQualifiedErrorId): $($_.Exception.Message)" }
+}
+
+# Tables wide enough for addresses and hashes, whatever the terminal.
+function Show-DemoText {
+    $input | Out-String -Width 200 | Write-Host
 }
 
 function Write-DemoStep([int] $Number, [string] $Title) {

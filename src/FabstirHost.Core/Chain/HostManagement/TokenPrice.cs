@@ -16,9 +16,12 @@ namespace FabstirHost.Core.Chain.HostManagement
         {
             BigInteger basePerMillion = raw * Million / precision;
 
-            // Dividing by 1.000…0 drops the trailing zeros decimal arithmetic keeps (3.00 -> 3).
-            return TokenAmount.ToDecimal(basePerMillion, token.PriceUnitDecimals) /
-                1.0000000000000000000000000000m;
+            decimal human = TokenAmount.ToDecimal(basePerMillion, token.PriceUnitDecimals);
+
+            // Decimal arithmetic keeps trailing zeros (3.00); a round trip through text drops them.
+            return decimal.Parse(
+                human.ToString("0.############################", CultureInfo.InvariantCulture),
+                CultureInfo.InvariantCulture);
         }
 
         /// <summary>The raw price; PriceNotRepresentable when it is not a whole raw unit.</summary>
