@@ -1,12 +1,19 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
 using FabstirHost.Core.Config;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using Newtonsoft.Json.Serialization;
 
 namespace FabstirHost.Core.Chain.HostManagement
 {
     /// <summary>
     /// Keeps config.json in step with the chain after a change: the URL and models advertised, and
-    /// whether the host is registered. Another host's configuration is never touched.
+    /// whether the host is registered. Only those fields are replaced; node settings and fields
+    /// this version does not know are kept. Another host's configuration is never touched.
     /// </summary>
     public static class HostConfigSync
     {
@@ -18,21 +25,43 @@ namespace FabstirHost.Core.Chain.HostManagement
             IReadOnlyList<string>? models = null,
             bool? registered = null)
         {
-            HostConfig config = HostConfigStore.Load(paths) ?? new HostConfig();
-            if (config.HostAddress != null &&
-                !string.Equals(config.HostAddress, address, StringComparison.OrdinalIgnoreCase))
+            HostConfig? typed = HostConfigStore.Load(paths);
+            if (typed?.HostAddress != null &&
+                !string.Equals(typed.HostAddress, address, StringComparison.OrdinalIgnoreCase))
             {
-                log.Warning($"config.json describes the host {config.HostAddress}, not {address}; it was " +
+                log.Warning($"config.json describes the host {typed.HostAddress}, not {address}; it was " +
                     "left as it is.");
                 return;
             }
 
-            config.HostAddress = address;
-            config.PublicUrl = url ?? config.PublicUrl;
-            config.Models = models != null ? new List<string>(models) : config.Models;
-            config.Registered = registered ?? config.Registered;
-            HostConfigStore.Save(paths, config);
+            paths.EnsureCreated();
+            JObject config = typed == null
+                ? JObject.FromObject(new HostConfig(), JsonSerializer.Create(JsonSettings.Indented))
+                : JObject.Parse(File.ReadAllText(paths.ConfigFile, Encoding.UTF8));
+            config[Name(nameof(HostConfig.HostAddress))] = address;
+            if (url != null)
+            {
+                config[Name(nameof(HostConfig.PublicUrl))] = url;
+            }
+
+            if (models != null)
+            {
+                config[Name(nameof(HostConfig.Models))] = new JArray(models.Cast<object>().ToArray());
+            }
+
+            if (registered.HasValue)
+            {
+                config[Name(nameof(HostConfig.Registered))] = registered.Value;
+            }
+
+            SecureFile.WriteAllTextAtomic(paths.ConfigFile, config.ToString(Formatting.Indented));
             log.Verbose($"Recorded the change in '{paths.ConfigFile}'.");
+        }
+
+        private static string Name(string property)
+        {
+            var resolver = (DefaultContractResolver)JsonSettings.Indented.ContractResolver!;
+            return resolver.GetResolvedPropertyName(property);
         }
     }
 }

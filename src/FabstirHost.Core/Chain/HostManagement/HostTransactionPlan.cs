@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Numerics;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,6 +21,7 @@ namespace FabstirHost.Core.Chain.HostManagement
         private readonly Func<HostKey, CancellationToken, Task<FabstirTransaction>> _send;
 
         private HostTransactionStep(
+            FabstirChain chain,
             string contract,
             string function,
             string description,
@@ -27,6 +29,7 @@ namespace FabstirHost.Core.Chain.HostManagement
             Func<string, CancellationToken, Task<FabstirTransactionPlan>> plan,
             Func<HostKey, CancellationToken, Task<FabstirTransaction>> send)
         {
+            Chain = chain;
             Contract = contract;
             Function = function;
             Description = description;
@@ -38,6 +41,8 @@ namespace FabstirHost.Core.Chain.HostManagement
         public string Contract { get; }
 
         public string Function { get; }
+
+        internal FabstirChain Chain { get; }
 
         /// <summary>The call with its arguments in human units, e.g. <c>stake(500 FAB)</c>.</summary>
         public string Description { get; }
@@ -70,6 +75,7 @@ namespace FabstirHost.Core.Chain.HostManagement
             where TFunction : FunctionMessage, new()
         {
             return new HostTransactionStep(
+                chain,
                 contract,
                 FabstirChain.FunctionName<TFunction>(),
                 description,
@@ -134,6 +140,7 @@ namespace FabstirHost.Core.Chain.HostManagement
 
         internal void Add(HostTransactionStep step) => _steps.Add(step);
 
+
         internal void Note(string note) => _notes.Add(note);
 
         internal async Task EstimateAsync(CancellationToken cancellationToken)
@@ -142,6 +149,38 @@ namespace FabstirHost.Core.Chain.HostManagement
             {
                 await step.EstimateAsync(Address, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        /// <summary>
+        /// Checks the ETH for every step before the first is sent, so a plan never stops half-way
+        /// for gas. A step estimated only after an earlier one is counted at the dearest estimate.
+        /// </summary>
+        private async Task EnsureGasFundsAsync(CancellationToken cancellationToken)
+        {
+            var estimated = _steps.Where(s => s.Estimate != null).Select(s => s.Estimate!).ToList();
+            if (estimated.Count == 0)
+            {
+                return;
+            }
+
+            BigInteger dearest = estimated.Max(e => e.MaxCostWei);
+            BigInteger needed = estimated.Aggregate(BigInteger.Zero, (sum, e) => sum + e.MaxCostWei) +
+                (dearest * (_steps.Count - estimated.Count));
+            BigInteger balance = await _steps[0].Chain.GetEthBalanceAsync(Address, cancellationToken)
+                .ConfigureAwait(false);
+            if (balance >= needed)
+            {
+                return;
+            }
+
+            throw new FabstirException(
+                ChainErrors.InsufficientGasFunds,
+                FabstirErrorCategory.LimitsExceeded,
+                $"{Address} holds {TokenAmount.ToDecimal(balance, TokenAmount.EthDecimals)} ETH, but the " +
+                $"{_steps.Count} transaction(s) of '{Operation}' may cost up to " +
+                $"{TokenAmount.ToDecimal(needed, TokenAmount.EthDecimals)} ETH. Nothing was sent; fund the " +
+                "address with ETH for gas.",
+                Address);
         }
 
         /// <summary>The plan as lines of text, for -WhatIf and -Confirm.</summary>
@@ -187,6 +226,7 @@ namespace FabstirHost.Core.Chain.HostManagement
                     key.Address);
             }
 
+            await EnsureGasFundsAsync(cancellationToken).ConfigureAwait(false);
             var sent = new List<FabstirTransaction>();
             foreach (HostTransactionStep step in _steps)
             {

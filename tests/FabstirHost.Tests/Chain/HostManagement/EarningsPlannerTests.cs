@@ -126,6 +126,23 @@ namespace FabstirHost.Tests.Chain.HostManagement
             Assert.Equal(new BigInteger(1000), withdrawal.Withdrawn[0].RawAmount);
         }
 
+        [Fact]
+        public async Task APlanIsNotStartedWithoutTheEthForItsGas()
+        {
+            var ecKey = Nethereum.Signer.EthECKey.GenerateKey();
+            using HostKey key = LocalChain.Key(ecKey.GetPrivateKey());
+            var web3 = FabstirHost.TestChain.TestChainDeployer.CreateWeb3(_chain.DeployerKey, _chain.RpcUrl);
+            await web3.Eth.GetEtherTransferService().TransferEtherAndWaitForReceiptAsync(key.Address, 0.000000001m);
+            await _chain.Deployer.CreditEarningsAsync(_chain.Info, key.Address, _chain.Info.UsdcToken, 2_000_000);
+            var plan = await EarningsPlanner.PlanWithdrawAsync(
+                Chain(), key.Address, new[] { "USDC" }, null, false, new CollectingLog(), default);
+
+            var ex = await RefusedAsync(key, () => plan.ExecuteAsync(key, default));
+
+            Assert.Equal(ChainErrors.InsufficientGasFunds, ex.ErrorId);
+            Assert.Contains("Withdraw earnings", ex.Message);
+        }
+
         private FabstirChain Chain() => new(_chain.Profile());
 
         // Anvil's dev accounts 4 to 9 (standard test mnemonic), funded with ETH, used by no other test.
