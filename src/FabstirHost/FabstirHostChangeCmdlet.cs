@@ -42,7 +42,8 @@ namespace FabstirHost
                     KeyResolver.KeyNotFoundErrorId,
                     FabstirErrorCategory.ObjectNotFound,
                     "No host key was found: give -PrivateKey, set FABSTIR_HOST_PRIVATE_KEY or " +
-                    $"HOST_PRIVATE_KEY, or create a keystore at '{Paths.KeystoreFile}' with New-FabstirWallet.",
+                    $"HOST_PRIVATE_KEY, or create a keystore at '{Paths.KeystoreFile}' with " +
+                    "New-FabstirWallet.",
                     Paths.KeystoreFile));
             HostConfig? config = Invoke(() => HostConfigStore.Load(Paths));
             return Invoke(() => new HostContext(new FabstirChain(profile, Log), address, config));
@@ -86,7 +87,8 @@ namespace FabstirHost
 
             using (HostKey key = UnlockKey())
             {
-                FabstirHostUpdate update = Run(token => FabstirHostUpdate.ExecuteAsync(host, plan, key, token));
+                FabstirHostUpdate update =
+                    Run(token => FabstirHostUpdate.ExecuteAsync(host, plan, key, token));
                 afterSending?.Invoke(update);
                 WriteObject(update);
             }

@@ -32,7 +32,8 @@ namespace FabstirHost.Commands
         protected override void EndProcessing()
         {
             HostContext host = CreateHostContext();
-            HostTransactionPlan plan = Run(token => HostPricingPlanner.PlanClearAsync(host, Model, Token, Log, token));
+            HostTransactionPlan plan =
+                Run(token => HostPricingPlanner.PlanClearAsync(host, Model, Token, Log, token));
             SendHostUpdate(host, plan);
         }
     }

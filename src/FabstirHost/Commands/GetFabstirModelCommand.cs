@@ -50,7 +50,8 @@ namespace FabstirHost.Commands
             var pattern = Name == null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
             foreach (FabstirModel model in models.Where(m => IncludeInactive || m.Approved))
             {
-                bool idMatches = Id == null || Id.Any(id => string.Equals(id, model.Id, System.StringComparison.OrdinalIgnoreCase));
+                bool idMatches = Id == null ||
+                    Id.Any(id => string.Equals(id, model.Id, System.StringComparison.OrdinalIgnoreCase));
                 bool nameMatches = pattern == null || pattern.IsMatch(model.Repository) ||
                     pattern.IsMatch(model.FileName) || pattern.IsMatch(model.Spec);
                 if (idMatches && nameMatches)

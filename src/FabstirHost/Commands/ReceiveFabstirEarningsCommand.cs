@@ -16,7 +16,11 @@ namespace FabstirHost.Commands
     /// <code>Receive-FabstirEarnings -Token USDC -Amount 10</code>
     /// <para>Withdraws 10 USDC, after confirmation.</para>
     /// </example>
-    [Cmdlet(VerbsCommunications.Receive, "FabstirEarnings", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(
+        VerbsCommunications.Receive,
+        "FabstirEarnings",
+        SupportsShouldProcess = true,
+        ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(FabstirWithdrawal))]
     public sealed class ReceiveFabstirEarningsCommand : FabstirHostChangeCmdlet
     {

@@ -117,6 +117,7 @@ namespace FabstirHost.Commands
             }
         }
 
-        private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+        private static object? Unwrap(object? value) =>
+            value is PSObject wrapped ? wrapped.BaseObject : value;
     }
 }

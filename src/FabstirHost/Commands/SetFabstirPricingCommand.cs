@@ -16,7 +16,11 @@ namespace FabstirHost.Commands
     /// <code>Set-FabstirPricing -Model 'TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF:tinyllama-1b.Q4_K_M.gguf' -Token Native -RawPrice 3000000</code>
     /// <para>Sets one model's native price to 3 gwei per million tokens, in raw units.</para>
     /// </example>
-    [Cmdlet(VerbsCommon.Set, "FabstirPricing", SupportsShouldProcess = true, DefaultParameterSetName = HumanSet)]
+    [Cmdlet(
+        VerbsCommon.Set,
+        "FabstirPricing",
+        SupportsShouldProcess = true,
+        DefaultParameterSetName = HumanSet)]
     [OutputType(typeof(FabstirHostUpdate))]
     public sealed class SetFabstirPricingCommand : FabstirHostChangeCmdlet
     {

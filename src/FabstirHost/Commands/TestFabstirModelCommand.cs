@@ -25,7 +25,11 @@ namespace FabstirHost.Commands
         /// <summary>
         /// <para type="description">The model file; accepts the FullName of piped files.</para>
         /// </summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(
+            Mandatory = true,
+            Position = 0,
+            ValueFromPipeline = true,
+            ValueFromPipelineByPropertyName = true)]
         [Alias("FullName", "ModelPath")]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = "";

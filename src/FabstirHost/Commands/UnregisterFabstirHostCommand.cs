@@ -14,7 +14,11 @@ namespace FabstirHost.Commands
     /// <code>Unregister-FabstirHost -StopNode -Confirm:$false</code>
     /// <para>Unregisters the host, takes the stake back and stops the node.</para>
     /// </example>
-    [Cmdlet(VerbsLifecycle.Unregister, "FabstirHost", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(
+        VerbsLifecycle.Unregister,
+        "FabstirHost",
+        SupportsShouldProcess = true,
+        ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(FabstirUnregistration))]
     public sealed class UnregisterFabstirHostCommand : FabstirHostChangeCmdlet
     {

@@ -46,7 +46,10 @@ namespace FabstirHost.Core.Chain.HostManagement
     /// <summary>What Receive-FabstirEarnings withdrew, the transaction and what its gas cost.</summary>
     public sealed class FabstirWithdrawal
     {
-        internal FabstirWithdrawal(string host, IReadOnlyList<FabstirEarnings> withdrawn, FabstirTransaction transaction)
+        internal FabstirWithdrawal(
+            string host,
+            IReadOnlyList<FabstirEarnings> withdrawn,
+            FabstirTransaction transaction)
         {
             Host = host;
             Withdrawn = withdrawn;
@@ -107,17 +110,23 @@ namespace FabstirHost.Core.Chain.HostManagement
             var resolved = new List<PaymentToken>();
             foreach (string text in tokens)
             {
-                resolved.Add(await PaymentToken.ResolveAsync(chain, text, cancellationToken).ConfigureAwait(false));
+                resolved.Add(await PaymentToken.ResolveAsync(chain, text, cancellationToken)
+                    .ConfigureAwait(false));
             }
 
-            await chain.EnsureContractAsync(HostEarningsContract, chain.Profile.HostEarnings, cancellationToken)
+            string earnings = chain.Profile.HostEarnings;
+            await chain.EnsureContractAsync(HostEarningsContract, earnings, cancellationToken)
                 .ConfigureAwait(false);
             var balances = await chain.CallAsync<GetEarningsBalancesFunction, UintArrayOutput>(
                 HostEarningsContract,
                 chain.Profile.HostEarnings,
-                new GetEarningsBalancesFunction { Host = host, Tokens = resolved.Select(t => t.Address).ToList() },
+                new GetEarningsBalancesFunction
+                {
+                    Host = host, Tokens = resolved.Select(t => t.Address).ToList(),
+                },
                 cancellationToken).ConfigureAwait(false);
-            return resolved.Select((token, i) => new FabstirEarnings(host, token, balances.Values[i])).ToList();
+            return resolved.Select((token, i) => new FabstirEarnings(host, token, balances.Values[i]))
+                .ToList();
         }
 
         /// <summary>
@@ -139,7 +148,7 @@ namespace FabstirHost.Core.Chain.HostManagement
                 throw new FabstirException(
                     HostManagementErrors.WithdrawAmountNotPositive,
                     FabstirErrorCategory.InvalidArgument,
-                    $"The amount to withdraw must be more than 0 (got {amount.Value.ToString(CultureInfo.InvariantCulture)}). " +
+                    $"The amount to withdraw must be more than 0 (got {Text(amount.Value)}). " +
                     "Leave out -Amount to withdraw everything. Nothing was sent.",
                     amount.Value);
             }
@@ -151,7 +160,8 @@ namespace FabstirHost.Core.Chain.HostManagement
                 throw new FabstirException(
                     HostManagementErrors.NoEarnings,
                     FabstirErrorCategory.ObjectNotFound,
-                    $"{host} has no earnings to withdraw in {string.Join(", ", balances.Select(b => b.Token))} " +
+                    $"{host} has no earnings to withdraw in " +
+                    $"{string.Join(", ", balances.Select(b => b.Token))} " +
                     $"at HostEarnings {chain.Profile.HostEarnings}. Nothing was sent.",
                     host);
             }
@@ -169,7 +179,8 @@ namespace FabstirHost.Core.Chain.HostManagement
                         new WithdrawEarningsFunction { Amount = moving[0].RawAmount, Token = token.Address },
                         $"withdraw({moving[0]})")
                     : HostTransactionStep.Create(chain, HostEarningsContract, contract,
-                        new WithdrawAllEarningsFunction { Token = token.Address }, $"withdrawAll({moving[0]})"));
+                        new WithdrawAllEarningsFunction { Token = token.Address },
+                        $"withdrawAll({moving[0]})"));
             }
             else
             {
@@ -184,7 +195,10 @@ namespace FabstirHost.Core.Chain.HostManagement
 
                 moving = nonZero;
                 plan.Add(HostTransactionStep.Create(chain, HostEarningsContract, contract,
-                    new WithdrawMultipleEarningsFunction { Tokens = nonZero.Select(b => b.TokenAddress).ToList() },
+                    new WithdrawMultipleEarningsFunction
+                    {
+                        Tokens = nonZero.Select(b => b.TokenAddress).ToList(),
+                    },
                     $"withdrawMultiple({string.Join(", ", nonZero)})"));
             }
 
@@ -192,6 +206,8 @@ namespace FabstirHost.Core.Chain.HostManagement
             CompareGas(plan, moving, force, log);
             return new WithdrawalPlan(plan, moving);
         }
+
+        private static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
         private static FabstirEarnings Single(FabstirEarnings balance, PaymentToken token, decimal? amount)
         {
@@ -207,7 +223,7 @@ namespace FabstirHost.Core.Chain.HostManagement
                     HostManagementErrors.InsufficientEarnings,
                     FabstirErrorCategory.LimitsExceeded,
                     $"{balance.Host} has {balance} in HostEarnings, less than the " +
-                    $"{amount.Value.ToString(CultureInfo.InvariantCulture)} {token.Symbol} asked for. Nothing " +
+                    $"{Text(amount.Value)} {token.Symbol} asked for. Nothing " +
                     "was sent; leave out -Amount to withdraw all of it.",
                     balance.Host);
             }
@@ -229,13 +245,13 @@ namespace FabstirHost.Core.Chain.HostManagement
             BigInteger costWei = estimate.GasEstimate * estimate.MaxFeePerGas;
             decimal costEth = TokenAmount.ToDecimal(costWei, TokenAmount.EthDecimals);
             string amounts = string.Join(", ", moving);
-            plan.Note($"Withdrawing {amounts} costs about {costEth.ToString(CultureInfo.InvariantCulture)} ETH " +
+            plan.Note($"Withdrawing {amounts} costs about {Text(costEth)} ETH " +
                 "of gas (estimate × maximum fee per gas).");
             FabstirEarnings? native = moving.FirstOrDefault(m => Addresses.IsZero(m.TokenAddress));
             if (moving.Any(m => !Addresses.IsZero(m.TokenAddress)))
             {
-                log.Verbose("Token amounts are not compared with the gas cost: no exchange rate between ETH " +
-                    "and the token is known here. Only an ETH amount is compared.");
+                log.Verbose("Token amounts are not compared with the gas cost: no exchange rate " +
+                    "between ETH and the token is known here. Only an ETH amount is compared.");
             }
 
             if (native == null || costWei < native.RawAmount)
@@ -243,7 +259,7 @@ namespace FabstirHost.Core.Chain.HostManagement
                 return;
             }
 
-            string message = $"Withdrawing {native} would cost about {costEth.ToString(CultureInfo.InvariantCulture)} " +
+            string message = $"Withdrawing {native} would cost about {Text(costEth)} " +
                 "ETH of gas, more than the ETH it brings";
             if (force)
             {

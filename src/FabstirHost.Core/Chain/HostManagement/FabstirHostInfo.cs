@@ -32,7 +32,11 @@ namespace FabstirHost.Core.Chain.HostManagement
     /// <summary>The price of one model in one payment token, in human and raw units.</summary>
     public sealed class FabstirModelPrice
     {
-        internal FabstirModelPrice(FabstirHostModel model, PaymentToken token, BigInteger raw, BigInteger precision)
+        internal FabstirModelPrice(
+            FabstirHostModel model,
+            PaymentToken token,
+            BigInteger raw,
+            BigInteger precision)
         {
             ModelId = model.Id;
             Model = model.Spec;

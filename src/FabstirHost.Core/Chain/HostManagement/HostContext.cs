@@ -102,6 +102,22 @@ namespace FabstirHost.Core.Chain.HostManagement
             }
         }
 
+        /// <summary>A transaction to the NodeRegistry, signed by this host, for a plan.</summary>
+        internal HostTransactionStep RegistryStep<TFunction>(
+            TFunction function,
+            string description,
+            bool dependsOnEarlierStep = false)
+            where TFunction : Nethereum.Contracts.FunctionMessage, new()
+        {
+            return HostTransactionStep.Create(
+                Chain,
+                NodeRegistry.ContractName,
+                Registry.Address,
+                function,
+                description,
+                dependsOnEarlierStep);
+        }
+
         private async Task<string> ExplainAbsenceAsync(CancellationToken cancellationToken)
         {
             string? fromLogs = await FindRemovalAsync(cancellationToken).ConfigureAwait(false);

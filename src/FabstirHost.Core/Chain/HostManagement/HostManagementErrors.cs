@@ -24,6 +24,5 @@ namespace FabstirHost.Core.Chain.HostManagement
         public const string WithdrawAmountNotPositive = "WithdrawAmountNotPositive";
         public const string InsufficientEarnings = "InsufficientEarnings";
         public const string WithdrawalCostsMoreThanAmount = "WithdrawalCostsMoreThanAmount";
-        public const string ModelNotFound = "ModelNotFound";
     }
 }

@@ -38,13 +38,17 @@ namespace FabstirHost.Core.Chain.HostManagement
             PricingRequest request,
             CancellationToken cancellationToken)
         {
-            FabstirNodeRecord record = await host.RequireRegisteredAsync(cancellationToken).ConfigureAwait(false);
+            FabstirNodeRecord record = await host.RequireRegisteredAsync(cancellationToken)
+                .ConfigureAwait(false);
             host.RequireActive(record);
-            PricingGeneration generation = await host.GenerationAsync(cancellationToken).ConfigureAwait(false);
-            PriceBounds bounds = await host.Registry.GetPriceBoundsAsync(cancellationToken).ConfigureAwait(false);
+            PricingGeneration generation = await host.GenerationAsync(cancellationToken)
+                .ConfigureAwait(false);
+            PriceBounds bounds = await host.Registry.GetPriceBoundsAsync(cancellationToken)
+                .ConfigureAwait(false);
             PaymentToken token = await PaymentToken.ResolveAsync(host.Chain, request.Token, cancellationToken)
                 .ConfigureAwait(false);
-            BigInteger raw = request.RawPrice ?? TokenPrice.ToRaw(request.Price ?? 0m, token, bounds.Precision);
+            BigInteger raw = request.RawPrice ??
+                TokenPrice.ToRaw(request.Price ?? 0m, token, bounds.Precision);
             bounds.Check(token.Kind, raw);
             bool allModels = request.Models == null || request.Models.Count == 0;
             IReadOnlyList<string> ids = SupportedIds(host, record, request.Models);
@@ -59,7 +63,7 @@ namespace FabstirHost.Core.Chain.HostManagement
                         .ConfigureAwait(false);
                     if (current != raw)
                     {
-                        plan.Add(Step(host, new SetModelTokenPricingFunction
+                        plan.Add(host.RegistryStep(new SetModelTokenPricingFunction
                         {
                             ModelId = id.HexToByteArray(), Token = token.Address, Price = raw,
                         }, $"setModelTokenPricing({Short(id)}, {token.Symbol}, {price})"));
@@ -93,8 +97,10 @@ namespace FabstirHost.Core.Chain.HostManagement
             IOperationLog log,
             CancellationToken cancellationToken)
         {
-            FabstirNodeRecord record = await host.RequireRegisteredAsync(cancellationToken).ConfigureAwait(false);
-            PricingGeneration generation = await host.GenerationAsync(cancellationToken).ConfigureAwait(false);
+            FabstirNodeRecord record = await host.RequireRegisteredAsync(cancellationToken)
+                .ConfigureAwait(false);
+            PricingGeneration generation = await host.GenerationAsync(cancellationToken)
+                .ConfigureAwait(false);
             IReadOnlyList<string> ids = SupportedIds(host, record, models);
             var plan = new HostTransactionPlan("Clear pricing", host.Address);
             if (generation == PricingGeneration.Phase18)
@@ -103,13 +109,15 @@ namespace FabstirHost.Core.Chain.HostManagement
                 {
                     PaymentToken token = await PaymentToken.ResolveAsync(host.Chain, text, cancellationToken)
                         .ConfigureAwait(false);
-                    await PlanPhase18ClearAsync(host, plan, ids, token, cancellationToken).ConfigureAwait(false);
+                    await PlanPhase18ClearAsync(host, plan, ids, token, cancellationToken)
+                        .ConfigureAwait(false);
                 }
 
                 if (!plan.IsEmpty)
                 {
                     string warning = "In the phase 18 generation a model without a price in a token " +
-                        "cannot be sold in that token: clients are not offered it until a price is set again.";
+                        "cannot be sold in that token: clients are not offered it until a price is " +
+                        "set again.";
                     plan.Note(warning);
                     log.Warning(warning);
                 }
@@ -123,7 +131,8 @@ namespace FabstirHost.Core.Chain.HostManagement
                         await LegacyOverrideAsync<ModelPricingStableFunction>(host, id, cancellationToken)
                             .ConfigureAwait(false) != 0)
                     {
-                        plan.Add(Step(host, new ClearModelPricingFunction { ModelId = id.HexToByteArray() },
+                        var clear = new ClearModelPricingFunction { ModelId = id.HexToByteArray() };
+                        plan.Add(host.RegistryStep(clear,
                             $"clearModelPricing({Short(id)})"));
                     }
                 }
@@ -157,7 +166,7 @@ namespace FabstirHost.Core.Chain.HostManagement
             foreach (string text in models)
             {
                 string id = ModelId(text);
-                if (!record.ModelIds.Any(m => string.Equals(m, id, System.StringComparison.OrdinalIgnoreCase)))
+                if (!record.ModelIds.Any(m => SameAddress(m, id)))
                 {
                     throw new FabstirException(
                         HostManagementErrors.ModelNotSupported,
@@ -183,18 +192,10 @@ namespace FabstirHost.Core.Chain.HostManagement
                 : ModelSpec.Parse(text).Id;
         }
 
-        internal static HostTransactionStep Step<TFunction>(
-            HostContext host,
-            TFunction function,
-            string description,
-            bool dependsOnEarlierStep = false)
-            where TFunction : Nethereum.Contracts.FunctionMessage, new()
-        {
-            return HostTransactionStep.Create(
-                host.Chain, NodeRegistry.ContractName, host.Registry.Address, function, description, dependsOnEarlierStep);
-        }
-
         internal static string Short(string id) => id.Substring(0, 10) + "…";
+
+        private static bool SameAddress(string a, string b) =>
+            string.Equals(a, b, System.StringComparison.OrdinalIgnoreCase);
 
         private static async Task PlanPhase18ClearAsync(
             HostContext host,
@@ -207,7 +208,7 @@ namespace FabstirHost.Core.Chain.HostManagement
             {
                 if (await TokenPriceOfAsync(host, id, token, cancellationToken).ConfigureAwait(false) != 0)
                 {
-                    plan.Add(Step(host, new ClearModelTokenPricingFunction
+                    plan.Add(host.RegistryStep(new ClearModelTokenPricingFunction
                     {
                         ModelId = id.HexToByteArray(), Token = token.Address,
                     }, $"clearModelTokenPricing({Short(id)}, {token.Symbol})"));
@@ -228,18 +229,18 @@ namespace FabstirHost.Core.Chain.HostManagement
             {
                 if (record.MinPricePerTokenNative != raw)
                 {
-                    plan.Add(Step(host, new UpdatePricingNativeFunction { NewMinPrice = raw },
+                    plan.Add(host.RegistryStep(new UpdatePricingNativeFunction { NewMinPrice = raw },
                         $"updatePricingNative({price})"));
                 }
 
                 return;
             }
 
-            if (string.Equals(token.Address, host.Chain.Profile.UsdcToken, System.StringComparison.OrdinalIgnoreCase))
+            if (SameAddress(token.Address, host.Chain.Profile.UsdcToken))
             {
                 if (record.MinPricePerTokenStable != raw)
                 {
-                    plan.Add(Step(host, new UpdatePricingStableFunction { NewMinPrice = raw },
+                    plan.Add(host.RegistryStep(new UpdatePricingStableFunction { NewMinPrice = raw },
                         $"updatePricingStable({price})"));
                 }
 
@@ -253,7 +254,7 @@ namespace FabstirHost.Core.Chain.HostManagement
                 cancellationToken).ConfigureAwait(false);
             if (current.Value != raw)
             {
-                plan.Add(Step(host, new SetTokenPricingFunction { Token = token.Address, Price = raw },
+                plan.Add(host.RegistryStep(new SetTokenPricingFunction { Token = token.Address, Price = raw },
                     $"setTokenPricing({token.Symbol}, {price})"));
             }
         }
@@ -282,15 +283,17 @@ namespace FabstirHost.Core.Chain.HostManagement
 
             foreach (string id in ids)
             {
-                BigInteger native = await LegacyOverrideAsync<ModelPricingNativeFunction>(host, id, cancellationToken)
+                BigInteger native =
+                    await LegacyOverrideAsync<ModelPricingNativeFunction>(host, id, cancellationToken)
                     .ConfigureAwait(false);
-                BigInteger stable = await LegacyOverrideAsync<ModelPricingStableFunction>(host, id, cancellationToken)
+                BigInteger stable =
+                    await LegacyOverrideAsync<ModelPricingStableFunction>(host, id, cancellationToken)
                     .ConfigureAwait(false);
                 BigInteger newNative = token.IsNative ? raw : native;
                 BigInteger newStable = token.IsNative ? stable : raw;
                 if (newNative != native || newStable != stable)
                 {
-                    plan.Add(Step(host, new SetModelPricingFunction
+                    plan.Add(host.RegistryStep(new SetModelPricingFunction
                     {
                         ModelId = id.HexToByteArray(), NativePrice = newNative, StablePrice = newStable,
                     }, $"setModelPricing({Short(id)}, native {newNative}, stable {newStable}) for {price}"));
@@ -335,7 +338,8 @@ namespace FabstirHost.Core.Chain.HostManagement
             }
 
             var output = await host.Chain.CallAsync<TFunction, UintOutput>(
-                NodeRegistry.ContractName, host.Registry.Address, function, cancellationToken).ConfigureAwait(false);
+                NodeRegistry.ContractName, host.Registry.Address, function, cancellationToken)
+                    .ConfigureAwait(false);
             return output.Value;
         }
     }

@@ -11,7 +11,9 @@ namespace FabstirHost.Core.Chain.HostManagement
     /// <summary>Reads everything the chain knows about a host; needs no key.</summary>
     public static class HostReader
     {
-        public static async Task<FabstirHostInfo> ReadAsync(HostContext host, CancellationToken cancellationToken)
+        public static async Task<FabstirHostInfo> ReadAsync(
+            HostContext host,
+            CancellationToken cancellationToken)
         {
             FabstirNodeRecord record = await host.ReadAsync(cancellationToken).ConfigureAwait(false);
             var info = new FabstirHostInfo(record, host.Chain.Profile.ChainId, host.Registry.Address);
@@ -36,7 +38,8 @@ namespace FabstirHost.Core.Chain.HostManagement
             var models = new List<FabstirHostModel>();
             foreach (string id in ids)
             {
-                FabstirModel? known = await host.Models.GetModelAsync(id, cancellationToken).ConfigureAwait(false);
+                FabstirModel? known = await host.Models.GetModelAsync(id, cancellationToken)
+                    .ConfigureAwait(false);
                 models.Add(new FabstirHostModel(id, known));
             }
 
@@ -57,7 +60,8 @@ namespace FabstirHost.Core.Chain.HostManagement
             var prices = new List<FabstirModelPrice>();
             if (info.PricingGeneration == PricingGeneration.Legacy)
             {
-                var output = await host.Chain.CallAsync<GetLegacyHostModelPricesFunction, LegacyHostModelPricesOutput>(
+                var output =
+                    await host.Chain.CallAsync<GetLegacyHostModelPricesFunction, LegacyHostModelPricesOutput>(
                     NodeRegistry.ContractName,
                     host.Registry.Address,
                     new GetLegacyHostModelPricesFunction { Operator = host.Address },
@@ -81,7 +85,8 @@ namespace FabstirHost.Core.Chain.HostManagement
                     cancellationToken).ConfigureAwait(false);
                 for (int i = 0; i < output.ModelIds.Count; i++)
                 {
-                    prices.Add(new FabstirModelPrice(Model(byId, output.ModelIds[i]), token, output.Prices[i], precision));
+                    FabstirHostModel model = Model(byId, output.ModelIds[i]);
+                    prices.Add(new FabstirModelPrice(model, token, output.Prices[i], precision));
                 }
             }
 
@@ -91,7 +96,9 @@ namespace FabstirHost.Core.Chain.HostManagement
         private static FabstirHostModel Model(Dictionary<string, FabstirHostModel> byId, byte[] id)
         {
             string hex = id.ToHex(true);
-            return byId.TryGetValue(hex, out FabstirHostModel? model) ? model : new FabstirHostModel(hex, null);
+            return byId.TryGetValue(hex, out FabstirHostModel? model)
+                ? model
+                : new FabstirHostModel(hex, null);
         }
     }
 }

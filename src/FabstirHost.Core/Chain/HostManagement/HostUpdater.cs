@@ -49,7 +49,8 @@ namespace FabstirHost.Core.Chain.HostManagement
             IOperationLog log,
             CancellationToken cancellationToken)
         {
-            FabstirNodeRecord record = await host.RequireRegisteredAsync(cancellationToken).ConfigureAwait(false);
+            FabstirNodeRecord record = await host.RequireRegisteredAsync(cancellationToken)
+                .ConfigureAwait(false);
             var plan = new HostTransactionPlan("Update host", host.Address);
             if (request.Url != null)
             {
@@ -58,15 +59,17 @@ namespace FabstirHost.Core.Chain.HostManagement
 
             if (request.Models != null)
             {
-                await PlanModelsAsync(host, record, request, plan, log, cancellationToken).ConfigureAwait(false);
+                await PlanModelsAsync(host, record, request, plan, log, cancellationToken)
+                    .ConfigureAwait(false);
             }
 
             if (request.Metadata != null)
             {
-                string merged = HostMetadataMerge.Merge(record.Metadata, request.Metadata, request.ReplaceMetadata, log);
+                string merged = HostMetadataMerge.Merge(
+                    record.Metadata, request.Metadata, request.ReplaceMetadata, log);
                 if (!HostMetadataMerge.SameAs(merged, record.Metadata))
                 {
-                    plan.Add(HostPricingPlanner.Step(host, new UpdateMetadataFunction { NewMetadata = merged },
+                    plan.Add(host.RegistryStep(new UpdateMetadataFunction { NewMetadata = merged },
                         $"updateMetadata({merged})"));
                 }
                 else
@@ -147,19 +150,24 @@ namespace FabstirHost.Core.Chain.HostManagement
 
             if (probe.IsLocalOnly)
             {
-                log.Warning($"{url} answers, but only from this machine or network ({probe.LocalOnlyReason}); " +
+                log.Warning($"{url} answers, but only from this machine or network " +
+                    $"({probe.LocalOnlyReason}); " +
                     "clients on the internet cannot reach it.");
             }
 
-            plan.Add(HostPricingPlanner.Step(host, new UpdateApiUrlFunction { NewApiUrl = text },
+            plan.Add(host.RegistryStep(new UpdateApiUrlFunction { NewApiUrl = text },
                 $"updateApiUrl({text})"));
         }
 
-        private static FabstirException Unreachable(FabstirEndpointResult probe, int apiPort, IOperationLog log)
+        private static FabstirException Unreachable(
+            FabstirEndpointResult probe,
+            int apiPort,
+            IOperationLog log)
         {
             IReadOnlyList<FabstirDiagnostic> diagnostics = Troubleshooter.ForFailure(probe, apiPort);
             var remedies = new List<string>();
-            foreach (FabstirDiagnostic diagnostic in diagnostics.Where(d => d.Status != DiagnosticStatus.Pass))
+            var failing = diagnostics.Where(d => d.Status != DiagnosticStatus.Pass);
+            foreach (FabstirDiagnostic diagnostic in failing)
             {
                 log.Warning(diagnostic.Remedy == null
                     ? diagnostic.ToString()
@@ -191,7 +199,8 @@ namespace FabstirHost.Core.Chain.HostManagement
             IOperationLog log,
             CancellationToken cancellationToken)
         {
-            IReadOnlyList<ModelSpec> specs = await ApprovedModelsAsync(host, request.Models!, log, cancellationToken)
+            IReadOnlyList<ModelSpec> specs =
+                await ApprovedModelsAsync(host, request.Models!, log, cancellationToken)
                 .ConfigureAwait(false);
             KeepLoadedModel(specs, request, log);
             var current = new HashSet<string>(record.ModelIds, StringComparer.OrdinalIgnoreCase);
@@ -201,13 +210,14 @@ namespace FabstirHost.Core.Chain.HostManagement
                 return;
             }
 
-            plan.Add(HostPricingPlanner.Step(host, new UpdateSupportedModelsFunction
+            plan.Add(host.RegistryStep(new UpdateSupportedModelsFunction
             {
                 NewModelIds = specs.Select(s => s.Id.HexToByteArray()).ToList(),
             }, $"updateSupportedModels({string.Join(", ", specs)})"));
             var added = specs.Where(s => !current.Contains(s.Id)).ToList();
             if (added.Count > 0 &&
-                await host.GenerationAsync(cancellationToken).ConfigureAwait(false) == PricingGeneration.Phase18)
+                await host.GenerationAsync(cancellationToken).ConfigureAwait(false) ==
+                    PricingGeneration.Phase18)
             {
                 PriceNewModels(host, record, added, plan);
             }
@@ -232,10 +242,12 @@ namespace FabstirHost.Core.Chain.HostManagement
             {
                 foreach (var (token, price) in prices)
                 {
-                    plan.Add(HostPricingPlanner.Step(host, new SetModelTokenPricingFunction
+                    plan.Add(host.RegistryStep(new SetModelTokenPricingFunction
                     {
                         ModelId = spec.IdBytes, Token = token.Address, Price = price,
-                    }, $"setModelTokenPricing({spec}, {token.Symbol}, raw {price})", dependsOnEarlierStep: true));
+                    },
+                    $"setModelTokenPricing({spec}, {token.Symbol}, raw {price})",
+                    dependsOnEarlierStep: true));
                 }
             }
 
@@ -243,7 +255,10 @@ namespace FabstirHost.Core.Chain.HostManagement
                 "Set-FabstirPricing.");
         }
 
-        private static void KeepLoadedModel(IReadOnlyList<ModelSpec> specs, HostUpdateRequest request, IOperationLog log)
+        private static void KeepLoadedModel(
+            IReadOnlyList<ModelSpec> specs,
+            HostUpdateRequest request,
+            IOperationLog log)
         {
             string? loaded = request.LoadedModelFile;
             if (loaded == null || specs.Any(s => string.Equals(s.FileName, loaded, StringComparison.Ordinal)))
@@ -253,8 +268,8 @@ namespace FabstirHost.Core.Chain.HostManagement
 
             if (request.Force)
             {
-                log.Warning($"The node loads '{loaded}', which is no longer advertised (-Force): restart it " +
-                    "with one of the advertised models.");
+                log.Warning($"The node loads '{loaded}', which is no longer advertised (-Force): " +
+                    "restart it with one of the advertised models.");
                 return;
             }
 
@@ -279,7 +294,8 @@ namespace FabstirHost.Core.Chain.HostManagement
             return new FabstirException(
                 HostManagementErrors.ModelNotApproved,
                 FabstirErrorCategory.InvalidArgument,
-                $"The model {spec} ({spec.Id}) is not approved by the ModelRegistry at {host.Models.Address}, " +
+                $"The model {spec} ({spec.Id}) is not approved by the ModelRegistry at " +
+                $"{host.Models.Address}, " +
                 "so the registry would refuse it. Nothing was sent. Approved models: " +
                 (approved.Count == 0 ? "none" : string.Join(", ", approved)) + ".",
                 spec.ToString());

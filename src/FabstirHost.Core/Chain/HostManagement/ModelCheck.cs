@@ -68,7 +68,8 @@ namespace FabstirHost.Core.Chain.HostManagement
                 return Fail(result, ex.Message, log);
             }
 
-            FabstirModel? known = await FindAsync(chain, result.Path, model, cancellationToken).ConfigureAwait(false);
+            FabstirModel? known = await FindAsync(chain, result.Path, model, cancellationToken)
+                .ConfigureAwait(false);
             if (known == null)
             {
                 string what = model ?? System.IO.Path.GetFileName(result.Path);
@@ -83,11 +84,13 @@ namespace FabstirHost.Core.Chain.HostManagement
             log.Verbose($"Hashing '{result.Path}' to compare with {known.Spec} ({known.Sha256}).");
             result.ActualSha256 = await ModelFile.ComputeSha256Async(result.Path, log, cancellationToken)
                 .ConfigureAwait(false);
-            result.HashMatches = string.Equals(result.ActualSha256, known.Sha256, StringComparison.OrdinalIgnoreCase);
+            result.HashMatches =
+                string.Equals(result.ActualSha256, known.Sha256, StringComparison.OrdinalIgnoreCase);
             if (!result.HashMatches)
             {
                 return Fail(result, $"The file's SHA-256 {result.ActualSha256} differs from the registry's " +
-                    $"{known.Sha256} for {known.Spec}: the file is another build, damaged or incomplete.", log);
+                    $"{known.Sha256} for {known.Spec}: the file is another build, damaged or incomplete.",
+                    log);
             }
 
             if (!known.Approved)
@@ -116,7 +119,8 @@ namespace FabstirHost.Core.Chain.HostManagement
             }
 
             string fileName = System.IO.Path.GetFileName(path);
-            IReadOnlyList<FabstirModel> all = await registry.GetAllModelsAsync(cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<FabstirModel> all = await registry.GetAllModelsAsync(cancellationToken)
+                .ConfigureAwait(false);
             return all.Where(m => string.Equals(m.FileName, fileName, StringComparison.Ordinal))
                 .OrderByDescending(m => m.Approved)
                 .FirstOrDefault();

@@ -66,7 +66,8 @@ namespace FabstirHost.Core.Chain.HostManagement
             }
 
             string address = Chain.Addresses.Validate(name, "The payment token");
-            await chain.EnsureContractAsync("payment token", address, cancellationToken).ConfigureAwait(false);
+            await chain.EnsureContractAsync("payment token", address, cancellationToken)
+                .ConfigureAwait(false);
             var decimals = await chain.CallAsync<DecimalsFunction, Uint8Output>(
                 "payment token", address, new DecimalsFunction(), cancellationToken).ConfigureAwait(false);
             var symbol = await chain.CallAsync<SymbolFunction, StringOutput>(

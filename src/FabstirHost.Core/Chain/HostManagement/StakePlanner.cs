@@ -29,7 +29,8 @@ namespace FabstirHost.Core.Chain.HostManagement
             }
 
             BigInteger raw = TokenAmount.ToRaw(amount, TokenAmount.FabDecimals, "The stake to add");
-            FabstirNodeRecord record = await host.RequireRegisteredAsync(cancellationToken).ConfigureAwait(false);
+            FabstirNodeRecord record = await host.RequireRegisteredAsync(cancellationToken)
+                .ConfigureAwait(false);
             string fab = host.Chain.Profile.FabToken;
             BigInteger balance = await FabstirWallet.TokenBalanceAsync(
                 host.Chain, "FAB token", fab, host.Address, cancellationToken).ConfigureAwait(false);
@@ -38,7 +39,8 @@ namespace FabstirHost.Core.Chain.HostManagement
                 throw new FabstirException(
                     HostManagementErrors.InsufficientFab,
                     FabstirErrorCategory.LimitsExceeded,
-                    $"{host.Address} holds {Fab(TokenAmount.ToDecimal(balance, TokenAmount.FabDecimals))} FAB, " +
+                    $"{host.Address} holds " +
+                    $"{Fab(TokenAmount.ToDecimal(balance, TokenAmount.FabDecimals))} FAB, " +
                     $"less than the {Fab(amount)} FAB to stake. Nothing was sent.",
                     host.Address);
             }
@@ -57,7 +59,7 @@ namespace FabstirHost.Core.Chain.HostManagement
                     $"approve(NodeRegistry, {Fab(amount)} FAB)"));
             }
 
-            plan.Add(HostPricingPlanner.Step(host, new StakeFunction { Amount = raw },
+            plan.Add(host.RegistryStep(new StakeFunction { Amount = raw },
                 $"stake({Fab(amount)} FAB)", dependsOnEarlierStep: approve));
             plan.Note($"Stake goes from {Fab(record.Stake)} to {Fab(record.Stake + amount)} FAB; it comes " +
                 "back only when the host unregisters.");
@@ -70,16 +72,18 @@ namespace FabstirHost.Core.Chain.HostManagement
             HostContext host,
             CancellationToken cancellationToken)
         {
-            FabstirNodeRecord record = await host.RequireRegisteredAsync(cancellationToken).ConfigureAwait(false);
+            FabstirNodeRecord record = await host.RequireRegisteredAsync(cancellationToken)
+                .ConfigureAwait(false);
             var plan = new HostTransactionPlan("Unregister host", host.Address);
-            plan.Add(HostPricingPlanner.Step(host, new UnregisterNodeFunction(), "unregisterNode()"));
+            plan.Add(host.RegistryStep(new UnregisterNodeFunction(), "unregisterNode()"));
             plan.Note($"The whole stake, {Fab(record.Stake)} FAB, returns to {host.Address}; the host's " +
                 "record, URL, models and prices are deleted and clients stop being sent to it.");
             await plan.EstimateAsync(cancellationToken).ConfigureAwait(false);
             return (plan, record);
         }
 
-        internal static string Fab(decimal amount) => amount.ToString("0.##################", CultureInfo.InvariantCulture);
+        internal static string Fab(decimal amount) =>
+            amount.ToString("0.##################", CultureInfo.InvariantCulture);
     }
 
     /// <summary>What Add-FabstirStake did.</summary>
@@ -115,7 +119,8 @@ namespace FabstirHost.Core.Chain.HostManagement
             Config.HostKey key,
             CancellationToken cancellationToken)
         {
-            FabstirNodeRecord before = await host.RequireRegisteredAsync(cancellationToken).ConfigureAwait(false);
+            FabstirNodeRecord before = await host.RequireRegisteredAsync(cancellationToken)
+                .ConfigureAwait(false);
             var sent = await plan.ExecuteAsync(key, cancellationToken).ConfigureAwait(false);
             FabstirNodeRecord after = await host.ReadAsync(cancellationToken).ConfigureAwait(false);
             return new FabstirStakeResult(host.Address, amount, before.Stake, after.Stake, sent);

@@ -29,9 +29,11 @@ namespace FabstirHost.Tests.Chain.HostManagement
         {
             using HostKey key = Account(4);
             await _chain.Deployer.CreditEarningsAsync(_chain.Info, key.Address, Addresses.Zero, OneEth / 4);
-            await _chain.Deployer.CreditEarningsAsync(_chain.Info, key.Address, _chain.Info.UsdcToken, 12_500_000);
+            await _chain.Deployer.CreditEarningsAsync(_chain.Info, key.Address, _chain.Info.UsdcToken,
+                12_500_000);
 
-            var earnings = await EarningsPlanner.GetAsync(Chain(), key.Address, new[] { "Native", "USDC" }, default);
+            var earnings = await EarningsPlanner.GetAsync(Chain(), key.Address, new[] { "Native",
+                "USDC" }, default);
 
             Assert.Equal(new[] { "ETH", "USDC" }, earnings.Select(e => e.Token));
             Assert.Equal(0.25m, earnings[0].Amount);
@@ -44,7 +46,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
         public async Task WithdrawsAnAmountOfOneToken()
         {
             using HostKey key = Account(5);
-            await _chain.Deployer.CreditEarningsAsync(_chain.Info, key.Address, _chain.Info.UsdcToken, 20_000_000);
+            await _chain.Deployer.CreditEarningsAsync(_chain.Info, key.Address, _chain.Info.UsdcToken,
+                20_000_000);
             var chain = Chain();
 
             var plan = await EarningsPlanner.PlanWithdrawAsync(
@@ -66,7 +69,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
         {
             using HostKey key = Account(6);
             await _chain.Deployer.CreditEarningsAsync(_chain.Info, key.Address, Addresses.Zero, OneEth);
-            await _chain.Deployer.CreditEarningsAsync(_chain.Info, key.Address, _chain.Info.UsdcToken, 3_000_000);
+            await _chain.Deployer.CreditEarningsAsync(_chain.Info, key.Address, _chain.Info.UsdcToken,
+                3_000_000);
             var chain = Chain();
 
             var plan = await EarningsPlanner.PlanWithdrawAsync(
@@ -75,7 +79,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
 
             Assert.Equal("withdrawMultiple", withdrawal.Transaction.Function);
             Assert.Equal(new[] { 1m, 3m }, withdrawal.Withdrawn.Select(w => w.Amount));
-            var left = await EarningsPlanner.GetAsync(chain, key.Address, new[] { "Native", "USDC" }, default);
+            var left = await EarningsPlanner.GetAsync(chain, key.Address, new[] { "Native", "USDC" },
+                default);
             Assert.All(left, e => Assert.Equal(BigInteger.Zero, e.RawAmount));
         }
 
@@ -94,7 +99,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
         public async Task MoreThanTheBalanceAndNonPositiveAmountsAreRefused()
         {
             using HostKey key = Account(8);
-            await _chain.Deployer.CreditEarningsAsync(_chain.Info, key.Address, _chain.Info.UsdcToken, 1_000_000);
+            await _chain.Deployer.CreditEarningsAsync(_chain.Info, key.Address, _chain.Info.UsdcToken,
+                1_000_000);
 
             var more = await RefusedAsync(key, () => EarningsPlanner.PlanWithdrawAsync(
                 Chain(), key.Address, new[] { "USDC" }, 1.000001m, false, new CollectingLog(), default));
@@ -132,8 +138,10 @@ namespace FabstirHost.Tests.Chain.HostManagement
             var ecKey = Nethereum.Signer.EthECKey.GenerateKey();
             using HostKey key = LocalChain.Key(ecKey.GetPrivateKey());
             var web3 = FabstirHost.TestChain.TestChainDeployer.CreateWeb3(_chain.DeployerKey, _chain.RpcUrl);
-            await web3.Eth.GetEtherTransferService().TransferEtherAndWaitForReceiptAsync(key.Address, 0.000000001m);
-            await _chain.Deployer.CreditEarningsAsync(_chain.Info, key.Address, _chain.Info.UsdcToken, 2_000_000);
+            await web3.Eth.GetEtherTransferService().TransferEtherAndWaitForReceiptAsync(key.Address,
+                0.000000001m);
+            await _chain.Deployer.CreditEarningsAsync(_chain.Info, key.Address, _chain.Info.UsdcToken,
+                2_000_000);
             var plan = await EarningsPlanner.PlanWithdrawAsync(
                 Chain(), key.Address, new[] { "USDC" }, null, false, new CollectingLog(), default);
 

@@ -82,7 +82,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
         public async Task RegisterAsync(string? metadata = null)
         {
             using HostKey key = Key();
-            await Local.Deployer.SendAsync("TestTokens/TestErc20", Local.Info.FabToken, "mint", key.Address, Stake);
+            await Local.Deployer.SendAsync("TestTokens/TestErc20", Local.Info.FabToken, "mint",
+                key.Address, Stake);
             await Chain.SendAsync(key, "FAB token", Local.Info.FabToken,
                 new ApproveFunction { Spender = Registry, Amount = Stake }, null, CancellationToken.None);
             var model = ModelSpec.Parse(FirstModel);
@@ -96,9 +97,11 @@ namespace FabstirHost.Tests.Chain.HostManagement
             }, null, CancellationToken.None);
             if (Generation == RegistryGeneration.Phase18)
             {
-                foreach (var (token, price) in new[] { (Addresses.Zero, NativePrice), (Local.Info.UsdcToken, StablePrice) })
+                foreach (var (token, price) in new[] { (Addresses.Zero, NativePrice),
+                    (Local.Info.UsdcToken, StablePrice) })
                 {
-                    await Chain.SendAsync(key, NodeRegistry.ContractName, Registry, new SetModelTokenPricingFunction
+                    await Chain.SendAsync(key, NodeRegistry.ContractName, Registry,
+                        new SetModelTokenPricingFunction
                     {
                         ModelId = model.Id.HexToByteArray(), Token = token, Price = price,
                     }, null, CancellationToken.None);

@@ -62,7 +62,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
         [Theory]
         [InlineData(RegistryGeneration.Legacy)]
         [InlineData(RegistryGeneration.Phase18)]
-        public async Task AHostSlashedOutOfTheRegistryIsNotRegisteredWithTheReason(RegistryGeneration generation)
+        public async Task AHostSlashedOutOfTheRegistryIsNotRegisteredWithTheReason(
+            RegistryGeneration generation)
         {
             var bench = await HostBench.RegisteredAsync(_chain, generation);
             var config = new HostConfig { HostAddress = bench.Address, Registered = true };
@@ -70,7 +71,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
             await host.RequireRegisteredAsync(CancellationToken.None);
 
             await bench.SlashAsync(BigInteger.Parse("950000000000000000000"));
-            var ex = await bench.RefusedAsync(() => StakePlanner.PlanAddAsync(host, 10m, CancellationToken.None));
+            var ex = await bench.RefusedAsync(() => StakePlanner.PlanAddAsync(host, 10m,
+                CancellationToken.None));
 
             Assert.Equal(HostManagementErrors.HostNotRegistered, ex.ErrorId);
             Assert.Equal(bench.Address, ex.Target);

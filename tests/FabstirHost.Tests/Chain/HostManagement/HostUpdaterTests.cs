@@ -22,7 +22,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
         [Theory]
         [InlineData(RegistryGeneration.Legacy, 1)]
         [InlineData(RegistryGeneration.Phase18, 3)]
-        public async Task AddedModelsArePricedWhereTheGenerationNeedsIt(RegistryGeneration generation, int sent)
+        public async Task AddedModelsArePricedWhereTheGenerationNeedsIt(RegistryGeneration generation,
+            int sent)
         {
             var bench = await HostBench.RegisteredAsync(_chain, generation);
             var host = bench.Context();
@@ -39,7 +40,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
             Assert.Contains("listed more than once", log.All);
             Assert.Equal(sent, update.Transactions.Count);
             Assert.Equal("updateSupportedModels", update.Transactions[0].Function);
-            Assert.Equal(new[] { bench.FirstModel, bench.SecondModel }, update.Host!.Models.Select(m => m.Spec));
+            Assert.Equal(new[] { bench.FirstModel, bench.SecondModel },
+                update.Host!.Models.Select(m => m.Spec));
             var second = update.Host.Prices.Where(p => p.Model == bench.SecondModel).ToList();
             Assert.Equal(2, second.Count);
             Assert.All(second, p => Assert.True(p.IsSet));
@@ -52,7 +54,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
             var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Phase18);
             var request = new HostUpdateRequest { Models = new[] { bench.SecondModel } };
 
-            var plan = await HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(), CancellationToken.None);
+            var plan = await HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(),
+                CancellationToken.None);
 
             Assert.NotNull(plan.Steps[0].Estimate);
             Assert.All(plan.Steps.Skip(1), s => Assert.Null(s.Estimate));
@@ -70,7 +73,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
                 var request = new HostUpdateRequest { Models = new[] { bench.FirstModel, model } };
 
                 var ex = await bench.RefusedAsync(() =>
-                    HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(), CancellationToken.None));
+                    HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(),
+                        CancellationToken.None));
 
                 Assert.Equal(HostManagementErrors.ModelNotApproved, ex.ErrorId);
                 Assert.Equal(model, ex.Target);
@@ -95,7 +99,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
         {
             var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Phase18);
             var loaded = ModelSpec.Parse(bench.FirstModel).FileName;
-            var request = new HostUpdateRequest { Models = new[] { bench.SecondModel }, LoadedModelFile = loaded };
+            var request = new HostUpdateRequest { Models = new[] { bench.SecondModel },
+                LoadedModelFile = loaded };
 
             var ex = await bench.RefusedAsync(() =>
                 HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(), CancellationToken.None));
@@ -116,18 +121,22 @@ namespace FabstirHost.Tests.Chain.HostManagement
             var host = bench.Context();
             var request = new HostUpdateRequest
             {
-                Metadata = new Hashtable { ["location"] = "eu-west", ["hardware"] = new Hashtable { ["gpu"] = "4090" } },
+                Metadata = new Hashtable { ["location"] = "eu-west",
+                    ["hardware"] = new Hashtable { ["gpu"] = "4090" } },
             };
             using var key = bench.Key();
 
-            var plan = await HostUpdater.PlanAsync(host, request, new CollectingLog(), CancellationToken.None);
+            var plan = await HostUpdater.PlanAsync(host, request, new CollectingLog(),
+                CancellationToken.None);
             var update = await FabstirHostUpdate.ExecuteAsync(host, plan, key, CancellationToken.None);
-            var again = await HostUpdater.PlanAsync(host, request, new CollectingLog(), CancellationToken.None);
+            var again = await HostUpdater.PlanAsync(host, request, new CollectingLog(),
+                CancellationToken.None);
 
             Assert.Equal("updateMetadata", Assert.Single(update.Transactions).Function);
             Assert.Equal(HostBench.PublicKey, update.Host!.PublicKey);
             Assert.Equal("eu-west", update.Host.MetadataFields["location"]);
-            var hardware = Assert.IsAssignableFrom<IReadOnlyDictionary<string, object?>>(update.Host.MetadataFields["hardware"]);
+            var hardware = Assert.IsAssignableFrom<IReadOnlyDictionary<string, object?>>(
+                update.Host.MetadataFields["hardware"]);
             Assert.Equal("4090", hardware["gpu"]);
             Assert.True(again.IsEmpty);
         }
@@ -136,9 +145,11 @@ namespace FabstirHost.Tests.Chain.HostManagement
         public async Task ReplacingMetadataDropsTheOldFields()
         {
             var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Phase18);
-            var request = new HostUpdateRequest { Metadata = new Hashtable { ["name"] = "x" }, ReplaceMetadata = true };
+            var request = new HostUpdateRequest { Metadata = new Hashtable { ["name"] = "x" },
+                ReplaceMetadata = true };
 
-            var plan = await HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(), CancellationToken.None);
+            var plan = await HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(),
+                CancellationToken.None);
 
             Assert.Contains("updateMetadata({\"name\":\"x\"})", Assert.Single(plan.Steps).Description);
         }
@@ -153,7 +164,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
         public async Task MetadataKeysThatLookSecretAreRefused(string name)
         {
             var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Phase18);
-            var request = new HostUpdateRequest { Metadata = new Hashtable { ["nested"] = new Hashtable { [name] = "x" } } };
+            var fields = new Hashtable { ["nested"] = new Hashtable { [name] = "x" } };
+            var request = new HostUpdateRequest { Metadata = fields };
 
             var ex = await bench.RefusedAsync(() =>
                 HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(), CancellationToken.None));
@@ -196,7 +208,9 @@ namespace FabstirHost.Tests.Chain.HostManagement
         public async Task ASecretAlreadyOnChainIsLeftOutOfTheMergedMetadata()
         {
             var bench = await HostBench.RegisteredAsync(
-                _chain, RegistryGeneration.Phase18, metadata: "{\"privateKey\":\"0xdead\",\"hardware\":\"gpu\"}");
+                _chain,
+                RegistryGeneration.Phase18,
+                metadata: "{\"privateKey\":\"0xdead\",\"hardware\":\"gpu\"}");
             var log = new CollectingLog();
             var request = new HostUpdateRequest { Metadata = new Hashtable { ["location"] = "home" } };
 
@@ -237,7 +251,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
             var request = new HostUpdateRequest { Url = node.Url.ToString().TrimEnd('/') };
             using var key = bench.Key();
 
-            var plan = await HostUpdater.PlanAsync(host, request, new CollectingLog(), CancellationToken.None);
+            var plan = await HostUpdater.PlanAsync(host, request, new CollectingLog(),
+                CancellationToken.None);
             var update = await FabstirHostUpdate.ExecuteAsync(host, plan, key, CancellationToken.None);
 
             Assert.Equal("updateApiUrl", Assert.Single(update.Transactions).Function);
@@ -262,7 +277,9 @@ namespace FabstirHost.Tests.Chain.HostManagement
         {
             var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Legacy);
             var plan = await HostUpdater.PlanAsync(bench.Context(),
-                new HostUpdateRequest { Metadata = new Hashtable { ["a"] = "b" } }, new CollectingLog(), CancellationToken.None);
+                new HostUpdateRequest { Metadata = new Hashtable { ["a"] = "b" } },
+                new CollectingLog(),
+                CancellationToken.None);
             using var other = LocalChain.Key(DevAccounts.BystanderKey);
 
             var ex = await bench.RefusedAsync(() => plan.ExecuteAsync(other, CancellationToken.None));

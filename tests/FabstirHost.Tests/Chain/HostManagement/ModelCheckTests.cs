@@ -45,7 +45,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
             string path = WriteGguf("other-" + Guid.NewGuid().ToString("N") + ".gguf", 4096);
             string spec = await RegisterAsync(path, "0x" + new string('1', 64));
 
-            FabstirModelTest result = await ModelCheck.TestAsync(Chain(), path, spec, new CollectingLog(), default);
+            FabstirModelTest result = await ModelCheck.TestAsync(Chain(), path, spec,
+                new CollectingLog(), default);
 
             Assert.False(result.Passed);
             Assert.True(result.IsGguf);
@@ -73,7 +74,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
             string spec = _chain.Info.ApprovedModels[1];
             string path = WriteGguf(spec.Split(':')[1], 1024);
 
-            FabstirModelTest result = await ModelCheck.TestAsync(Chain(), path, null, new CollectingLog(), default);
+            FabstirModelTest result = await ModelCheck.TestAsync(Chain(), path, null,
+                new CollectingLog(), default);
 
             Assert.Equal(spec, result.Model);
             Assert.Equal(_chain.Info.ModelHashes[spec], result.ExpectedSha256);

@@ -29,9 +29,11 @@ namespace FabstirHost.Tests.Chain.HostManagement
             var host = bench.Context();
             var request = new PricingRequest { Token = "USDC", Price = 2.5m };
 
-            HostTransactionPlan plan = await HostPricingPlanner.PlanSetAsync(host, request, CancellationToken.None);
+            HostTransactionPlan plan = await HostPricingPlanner.PlanSetAsync(host, request,
+                CancellationToken.None);
             using var key = bench.Key();
-            FabstirHostUpdate update = await FabstirHostUpdate.ExecuteAsync(host, plan, key, CancellationToken.None);
+            FabstirHostUpdate update = await FabstirHostUpdate.ExecuteAsync(host, plan, key,
+                CancellationToken.None);
 
             Assert.Equal(function, Assert.Single(update.Transactions).Function);
             Assert.Matches("^0x[0-9a-f]{64}$", update.TransactionHashes[0]);
@@ -51,7 +53,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
             BigInteger nonce = await bench.NonceAsync();
 
             HostTransactionPlan plan = await HostPricingPlanner.PlanSetAsync(
-                bench.Context(), new PricingRequest { Token = "Native", RawPrice = 4_000_000 }, CancellationToken.None);
+                bench.Context(), new PricingRequest { Token = "Native",
+                    RawPrice = 4_000_000 }, CancellationToken.None);
 
             HostTransactionStep step = Assert.Single(plan.Steps);
             Assert.NotNull(step.Estimate);
@@ -87,7 +90,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
         public async Task PricingAModelTheHostDoesNotAdvertiseIsRefused(RegistryGeneration generation)
         {
             var bench = await HostBench.RegisteredAsync(_chain, generation);
-            var request = new PricingRequest { Models = new[] { bench.SecondModel }, Token = "USDC", Price = 1m };
+            var request = new PricingRequest { Models = new[] { bench.SecondModel }, Token = "USDC",
+                Price = 1m };
 
             var ex = await bench.RefusedAsync(
                 () => HostPricingPlanner.PlanSetAsync(bench.Context(), request, CancellationToken.None));
@@ -117,13 +121,15 @@ namespace FabstirHost.Tests.Chain.HostManagement
             var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Legacy);
             var host = bench.Context();
             using var key = bench.Key();
-            var request = new PricingRequest { Models = new[] { bench.FirstModel }, Token = "Native", Price = 7m };
+            var request = new PricingRequest { Models = new[] { bench.FirstModel }, Token = "Native",
+                Price = 7m };
 
             var plan = await HostPricingPlanner.PlanSetAsync(host, request, CancellationToken.None);
             var update = await FabstirHostUpdate.ExecuteAsync(host, plan, key, CancellationToken.None);
 
             Assert.Equal("setModelPricing", Assert.Single(update.Transactions).Function);
-            Assert.Equal(new BigInteger(7_000_000), update.Host!.Prices.Single(p => p.Token == "ETH").RawPrice);
+            Assert.Equal(new BigInteger(7_000_000),
+                update.Host!.Prices.Single(p => p.Token == "ETH").RawPrice);
             Assert.Equal(HostBench.StablePrice, update.Host.Prices.Single(p => p.Token == "USDC").RawPrice);
         }
 
@@ -162,14 +168,16 @@ namespace FabstirHost.Tests.Chain.HostManagement
             var log = new CollectingLog();
             using var key = bench.Key();
 
-            var plan = await HostPricingPlanner.PlanClearAsync(host, null, new[] { "USDC" }, log, CancellationToken.None);
+            var plan = await HostPricingPlanner.PlanClearAsync(host, null, new[] { "USDC" }, log,
+                CancellationToken.None);
             var update = await FabstirHostUpdate.ExecuteAsync(host, plan, key, CancellationToken.None);
 
             Assert.Equal("clearModelTokenPricing", Assert.Single(update.Transactions).Function);
             Assert.Contains("cannot be sold in that token", log.All);
             Assert.False(update.Host!.Prices.Single(p => p.Token == "USDC").IsSet);
             Assert.True(update.Host.Prices.Single(p => p.Token == "ETH").IsSet);
-            var again = await HostPricingPlanner.PlanClearAsync(host, null, new[] { "USDC" }, log, CancellationToken.None);
+            var again = await HostPricingPlanner.PlanClearAsync(host, null, new[] { "USDC" }, log,
+                CancellationToken.None);
             Assert.True(again.IsEmpty);
         }
 
@@ -186,7 +194,11 @@ namespace FabstirHost.Tests.Chain.HostManagement
             await set.ExecuteAsync(key, CancellationToken.None);
 
             var plan = await HostPricingPlanner.PlanClearAsync(
-                host, new[] { bench.FirstModel }, new[] { "USDC" }, new CollectingLog(), CancellationToken.None);
+                host,
+                new[] { bench.FirstModel },
+                new[] { "USDC" },
+                new CollectingLog(),
+                CancellationToken.None);
             var update = await FabstirHostUpdate.ExecuteAsync(host, plan, key, CancellationToken.None);
 
             Assert.Equal("clearModelPricing", Assert.Single(update.Transactions).Function);

@@ -29,9 +29,11 @@ namespace FabstirHost.Tests.Chain.HostManagement
             using var key = bench.Key();
 
             var first = await StakePlanner.PlanAddAsync(host, 250.5m, CancellationToken.None);
-            var result = await FabstirStakeResult.ExecuteAsync(host, first, 250.5m, key, CancellationToken.None);
+            var result = await FabstirStakeResult.ExecuteAsync(host, first, 250.5m, key,
+                CancellationToken.None);
             await bench.Chain.SendAsync(key, "FAB token", _chain.Info.FabToken,
-                new ApproveFunction { Spender = bench.Registry, Amount = HostBench.Stake }, null, CancellationToken.None);
+                new ApproveFunction { Spender = bench.Registry,
+                    Amount = HostBench.Stake }, null, CancellationToken.None);
             var second = await StakePlanner.PlanAddAsync(host, 1m, CancellationToken.None);
 
             Assert.Equal(new[] { "approve", "stake" }, result.Transactions.Select(t => t.Function));
@@ -46,7 +48,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
         {
             var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Phase18);
 
-            var ex = await bench.RefusedAsync(() => StakePlanner.PlanAddAsync(bench.Context(), 0m, CancellationToken.None));
+            var ex = await bench.RefusedAsync(() => StakePlanner.PlanAddAsync(bench.Context(), 0m,
+                CancellationToken.None));
 
             Assert.Equal(HostManagementErrors.StakeAmountNotPositive, ex.ErrorId);
         }
@@ -69,7 +72,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
         {
             var bench = await HostBench.CreateAsync(_chain, generation);
 
-            var ex = await bench.RefusedAsync(() => StakePlanner.PlanAddAsync(bench.Context(), 1m, CancellationToken.None));
+            var ex = await bench.RefusedAsync(() => StakePlanner.PlanAddAsync(bench.Context(), 1m,
+                CancellationToken.None));
 
             Assert.Equal(HostManagementErrors.HostNotRegistered, ex.ErrorId);
         }
@@ -77,7 +81,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
         [Theory]
         [InlineData(RegistryGeneration.Legacy)]
         [InlineData(RegistryGeneration.Phase18)]
-        public async Task UnregisteringReturnsTheWholeStakeAndASecondTimeIsRefused(RegistryGeneration generation)
+        public async Task UnregisteringReturnsTheWholeStakeAndASecondTimeIsRefused(
+            RegistryGeneration generation)
         {
             var bench = await HostBench.RegisteredAsync(_chain, generation);
             var host = bench.Context();
@@ -86,8 +91,10 @@ namespace FabstirHost.Tests.Chain.HostManagement
                 bench.Chain, "FAB", _chain.Info.FabToken, bench.Address, CancellationToken.None);
 
             var (plan, record) = await StakePlanner.PlanUnregisterAsync(host, CancellationToken.None);
-            var result = await FabstirUnregistration.ExecuteAsync(host, plan, record, key, CancellationToken.None);
-            var ex = await bench.RefusedAsync(() => StakePlanner.PlanUnregisterAsync(host, CancellationToken.None));
+            var result = await FabstirUnregistration.ExecuteAsync(host, plan, record, key,
+                CancellationToken.None);
+            var ex = await bench.RefusedAsync(() => StakePlanner.PlanUnregisterAsync(host,
+                CancellationToken.None));
 
             Assert.Contains("1000 FAB, returns", plan.Describe());
             Assert.Equal(1000m, result.ReturnedStake);
