@@ -3,6 +3,7 @@ BeforeAll {
     Import-Module $env:FABSTIR_TEST_LOCALCHAIN -Force
     . (Join-Path $PSScriptRoot 'HostChain.ps1')
     . (Join-Path $PSScriptRoot 'StandIn.ps1')
+    . (Join-Path $PSScriptRoot 'Node.TestHelpers.ps1')
     $script:chain = Start-FabstirTestChain
     $script:command = 'FabstirHost.Commands.SetFabstirHostCommand'
 }
@@ -102,7 +103,9 @@ Describe 'Set-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' },
     }
 
     It 'advertises a reachable URL and records it in config.json' {
-        $node = Start-TestStandIn
+        # A run of four free ports: the node takes the API port and P2P ports P, P+1 and P+2.
+        $port = Get-FreePortRange 4
+        $node = Start-TestStandIn -Environment @{ API_PORT = "$port"; P2P_PORT = "$($port + 1)" }
         try {
             $update = Set-FabstirHost -Url $node.Url @parameters -WarningAction SilentlyContinue
 
