@@ -21,12 +21,15 @@ Describe 'Get-FabstirDiagnostics' {
         else { Remove-Item Env:FABSTIR_NODE_PATH -ErrorAction SilentlyContinue }
     }
 
-    It 'returns the checks in order, typed, with the chain left as Skip' {
+    It 'returns the checks in order, typed, with the chain skipped without a host address' {
         $checks = Get-FabstirDiagnostics -ApiPort (Get-FreeTcpPort) -TimeoutSec 1
         $checks[0].GetType().FullName | Should -Be 'FabstirHost.Core.Network.FabstirDiagnostic'
         ($checks.Area | Select-Object -Unique) -join ',' |
             Should -Be 'Node,Model,Process,Ports,Local,Public,Firewall,Chain'
-        $checks | Where-Object Area -eq Chain | ForEach-Object { $_.Status | Should -Be 'Skip' }
+        $checks | Where-Object Area -eq Chain | ForEach-Object {
+            $_.Status | Should -Be 'Skip'
+            $_.Detail | Should -Match '^no host address: give -Address'
+        }
     }
 
     It 'lists the failures for automation, with the exact command to run' {
@@ -127,6 +130,87 @@ Describe 'Get-FabstirDiagnostics' {
     It 'shows a table of status, area, name and detail' {
         $text = Get-FabstirDiagnostics -ApiPort (Get-FreeTcpPort) -TimeoutSec 1 | Out-String -Width 200
         $text | Should -Match 'Status\s+Area\s+Name\s+Detail'
-        $text | Should -Match 'Skip\s+Chain\s+RPC reachable\s+chain checks need a chain profile'
+        $text | Should -Match 'Skip\s+Chain\s+RPC reachable\s+no host address'
+    }
+
+    Context 'with a host registered on a local chain' {
+        BeforeAll {
+            Import-Module $env:FABSTIR_TEST_LOCALCHAIN -Force
+            $script:chain = Start-FabstirTestChain
+            $script:registeredUrl = 'https://host.example:8443'
+            # Model id = keccak256("repo/file"); the file name is what the node loads.
+            $script:models = $chain.ApprovedModels | ForEach-Object {
+                $repo, $file = $_ -split ':'
+                [pscustomobject]@{ Id = (& $env:FABSTIR_TEST_CAST keccak "$repo/$file"); FileName = $file }
+            }
+
+            # Registered as the host would be, signed by anvil's unlocked dev account (no key handled).
+            function Send-AsHost([string] $To, [string] $Signature) {
+                $output = & $env:FABSTIR_TEST_CAST send --rpc-url $chain.RpcUrl --unlocked `
+                    --from $chain.HostAddress $To $Signature @args 2>&1
+                if ($LASTEXITCODE -ne 0) { throw "cast send $Signature failed: $output" }
+            }
+
+            $stake = '1000000000000000000000'
+            Send-AsHost $chain.FabToken 'approve(address,uint256)' $chain.NodeRegistry $stake
+            $ids = '[' + (($models | ForEach-Object Id) -join ',') + ']'
+            Send-AsHost $chain.NodeRegistry 'registerNode(string,string,bytes32[],uint256,uint256)' `
+                '{"hardware":"test"}' $registeredUrl $ids 3000000 5000
+            foreach ($model in $models) {
+                foreach ($token in '0x0000000000000000000000000000000000000000', $chain.UsdcToken) {
+                    $setPrice = 'setModelTokenPricing(bytes32,address,uint256)'
+                    Send-AsHost $chain.NodeRegistry $setPrice $model.Id $token 5000000
+                }
+            }
+        }
+
+        AfterAll {
+            $script:chain | Stop-FabstirTestChain
+        }
+
+        BeforeEach {
+            $model = Join-Path $script:testHome $models[1].FileName
+            [IO.File]::WriteAllBytes($model, [byte[]](0x47, 0x47, 0x55, 0x46, 3, 0, 0, 0))
+            @{
+                apiPort     = Get-FreeTcpPort
+                publicUrl   = $registeredUrl
+                modelPath   = $model
+                hostAddress = $chain.HostAddress
+                chain       = @{
+                    chainId   = 84532
+                    rpcUrl    = $chain.RpcUrl
+                    contracts = @{
+                        nodeRegistry  = $chain.NodeRegistry
+                        modelRegistry = $chain.ModelRegistry
+                        hostEarnings  = $chain.HostEarnings
+                        fabToken      = $chain.FabToken
+                        usdcToken     = $chain.UsdcToken
+                    }
+                }
+            } | ConvertTo-Json -Depth 5 | Set-Content (Join-Path $script:testHome 'config.json')
+        }
+
+        It 'passes every chain check of a complete registration' {
+            $checks = Get-FabstirDiagnostics -TimeoutSec 2 | Where-Object Area -eq Chain
+            $expected = 'RPC reachable', 'Chain id', 'Contract code', 'Registered', 'On-chain URL',
+                'Model registered', 'Prices set', 'ETH for gas'
+            $checks.Name | Should -Be $expected
+            $checks | ForEach-Object { "$($_.Name): $($_.Status) $($_.Detail)" | Should -Match ': Pass ' }
+        }
+
+        It 'fails the on-chain URL when the node moved, with the command that updates it' {
+            $moved = 'https://moved.example:8443'
+            $check = Get-FabstirDiagnostics -Url $moved -TimeoutSec 2 | Where-Object Name -eq 'On-chain URL'
+            $check.Status | Should -Be 'Fail'
+            $check.Detail | Should -Match ([regex]::Escape("sends clients to '$registeredUrl'"))
+            $check.Remedy | Should -Be "Set-FabstirHost -Url '$moved'"
+        }
+
+        It 'checks another address given with -Address' {
+            $checks = Get-FabstirDiagnostics -Address $chain.DeployerAddress -TimeoutSec 2 |
+                Where-Object Area -eq Chain
+            ($checks | Where-Object Name -eq 'Registered').Status | Should -Be 'Fail'
+            ($checks | Where-Object Name -eq 'Registered').Remedy | Should -Be 'Register-FabstirHost'
+        }
     }
 }

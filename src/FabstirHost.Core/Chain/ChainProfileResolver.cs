@@ -213,7 +213,8 @@ namespace FabstirHost.Core.Chain
             return result;
         }
 
-        private static string ValidRpcUrl(string rpcUrl)
+        /// <summary>Throws <c>InvalidRpcUrl</c> unless the text is an absolute http:// or https:// URL.</summary>
+        public static string ValidRpcUrl(string rpcUrl)
         {
             if (!Uri.TryCreate(rpcUrl, UriKind.Absolute, out Uri? uri) ||
                 (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))

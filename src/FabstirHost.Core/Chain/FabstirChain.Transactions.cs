@@ -149,7 +149,7 @@ namespace FabstirHost.Core.Chain
         /// EIP-1559 fees: twice the latest base fee (room for six full blocks of rising fees) plus
         /// the tip the RPC suggests.
         /// </summary>
-        private async Task<(BigInteger MaxFee, BigInteger Tip)> SuggestFeesAsync(
+        internal async Task<(BigInteger MaxFee, BigInteger Tip)> SuggestFeesAsync(
             CancellationToken cancellationToken)
         {
             var block = await RequestAsync<BlockWithTransactionHashes>(

@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -83,10 +82,15 @@ namespace FabstirHost.Core.Network
             return Pass(area, name, $"'{modelPath}' is GGUF{version}, {FormatSize(size)}");
         }
 
+        /// <summary>
+        /// Compares the file's SHA-256, read in blocks with progress (big models take minutes), with
+        /// the hash the chain holds for the model of that file name.
+        /// </summary>
         public static async Task<FabstirDiagnostic> ModelHashAsync(
             string? modelPath,
             IModelHashSource? source,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken,
+            IOperationLog? log = null)
         {
             const string name = "Model hash";
             const string area = DiagnosticArea.Model;
@@ -100,8 +104,17 @@ namespace FabstirHost.Core.Network
                 return Skip(area, name, "no model file to hash");
             }
 
-            string? expected = await source.ExpectedSha256Async(modelPath!, cancellationToken)
-                .ConfigureAwait(false);
+            string? expected;
+            try
+            {
+                expected = await source.ExpectedSha256Async(modelPath!, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (FabstirException ex)
+            {
+                return Skip(area, name, $"the chain's hash could not be read: {ex.Message}");
+            }
+
             if (expected == null)
             {
                 return Warn(area, name,
@@ -110,7 +123,8 @@ namespace FabstirHost.Core.Network
                     "Get-FabstirModel");
             }
 
-            string actual = Sha256(modelPath!, cancellationToken);
+            string actual = (await Models.ModelFile.ComputeSha256Async(modelPath!, log, cancellationToken)
+                .ConfigureAwait(false)).Substring(2);
             string wanted = expected.Replace("0x", string.Empty);
             if (!string.Equals(actual, wanted, StringComparison.OrdinalIgnoreCase))
             {
@@ -171,25 +185,6 @@ namespace FabstirHost.Core.Network
             return Pass(area, name,
                 $"'{identity.Name}' pid {state.NodeProcessId} matches the state file; up {uptime}, " +
                 $"{state.RestartCount ?? 0} restart(s)");
-        }
-
-        private static string Sha256(string path, CancellationToken cancellationToken)
-        {
-            const int chunk = 1 << 20;
-            using (var sha = SHA256.Create())
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, chunk))
-            {
-                var buffer = new byte[chunk];
-                int read;
-                while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    sha.TransformBlock(buffer, 0, read, null, 0);
-                }
-
-                sha.TransformFinalBlock(buffer, 0, 0);
-                return BitConverter.ToString(sha.Hash!).Replace("-", string.Empty).ToLowerInvariant();
-            }
         }
 
         private static string FormatSize(long bytes)

@@ -41,6 +41,9 @@ namespace FabstirHost.Core.Network
         /// <summary>The chain layer's checks; null reports them as Skip.</summary>
         public IChainDiagnostics? Chain { get; set; }
 
+        /// <summary>Why the chain checks are skipped when <see cref="Chain"/> is null.</summary>
+        public string ChainSkipReason { get; set; } = SkippedChainChecks.Detail;
+
         /// <summary>The chain layer's model hashes; null reports the hash check as Skip.</summary>
         public IModelHashSource? ModelHashes { get; set; }
 
@@ -109,7 +112,7 @@ namespace FabstirHost.Core.Network
             Add(DiagnosticChecks.NodeBinary(NodeBinaryLocator.Locate(options.NodePath)));
             Add(DiagnosticChecks.ModelFile(options.ModelPath));
             Add(await DiagnosticChecks.ModelHashAsync(
-                options.ModelPath, options.ModelHashes, cancellationToken).ConfigureAwait(false));
+                options.ModelPath, options.ModelHashes, cancellationToken, log).ConfigureAwait(false));
 
             log.Progress(new OperationProgress(activity, "Node process and ports", 30));
             Add(DiagnosticChecks.NodeProcess(options.Paths, out NodeProcessFacts node));
@@ -168,7 +171,7 @@ namespace FabstirHost.Core.Network
             if (options.Chain == null)
             {
                 return SkippedChainChecks.Names
-                    .Select(name => Skip(DiagnosticArea.Chain, name, SkippedChainChecks.Detail))
+                    .Select(name => Skip(DiagnosticArea.Chain, name, options.ChainSkipReason))
                     .ToList();
             }
 

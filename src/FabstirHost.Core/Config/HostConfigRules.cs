@@ -1,0 +1,182 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using FabstirHost.Core.Chain;
+using FabstirHost.Core.Network;
+
+namespace FabstirHost.Core.Config
+{
+    /// <summary>
+    /// What a value must be to go into <c>config.json</c>. Each rule throws a FabstirException with
+    /// a stable ErrorId that names the value and what would be accepted.
+    /// </summary>
+    public static class HostConfigRules
+    {
+        public const string SecretInEnvironmentErrorId = "SecretInEnvironment";
+        public const string InvalidEnvironmentNameErrorId = "InvalidEnvironmentName";
+        public const string InvalidLogLevelErrorId = "InvalidLogLevel";
+        public const string InvalidPortErrorId = "InvalidPort";
+        public const string PortConflictErrorId = "PortConflict";
+        public const string InvalidPathErrorId = "InvalidPath";
+
+        /// <summary>The highest first P2P port: the node also uses the two ports after it.</summary>
+        public const int MaxP2PPort = 65533;
+
+        /// <summary>Parts of a variable name that mark it as a secret, which config.json never holds.</summary>
+        private static readonly string[] SecretWords =
+        {
+            "KEY", "SECRET", "PASSWORD", "PASSWD", "MNEMONIC", "CREDENTIAL", "PRIVATE", "TOKEN",
+        };
+
+        private static readonly Regex EnvironmentName =
+            new Regex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
+
+        private const string Level = "(?:error|warn|info|debug|trace|off)";
+
+        // RUST_LOG directives, separated by commas: a level, or target=level. A bare target is valid
+        // RUST_LOG too, but as a -LogLevel it is far more often a misspelt level ("verbose").
+        private static readonly Regex LogDirective = new Regex(
+            $"^(?:{Level}|[A-Za-z0-9_:.-]+={Level})$",
+            RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+        public static string AbsolutePath(string path, string what)
+        {
+            if (string.IsNullOrWhiteSpace(path) || path.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+            {
+                throw new FabstirException(
+                    InvalidPathErrorId,
+                    FabstirErrorCategory.InvalidArgument,
+                    $"'{path}' is not a usable path for the {what}.",
+                    path);
+            }
+
+            return Path.GetFullPath(path.Trim());
+        }
+
+        public static int ApiPort(int port) => Port(port, 65535, "API port");
+
+        public static int P2PPort(int port) => Port(port, MaxP2PPort, "first P2P port");
+
+        /// <summary>
+        /// The node listens on the API port and on the P2P ports P and P+1 (TCP); the API port must
+        /// be neither.
+        /// </summary>
+        public static void CheckPortsApart(int apiPort, int p2pPort)
+        {
+            if (apiPort != p2pPort && apiPort != p2pPort + 1)
+            {
+                return;
+            }
+
+            throw new FabstirException(
+                PortConflictErrorId,
+                FabstirErrorCategory.InvalidArgument,
+                $"The API port {apiPort} clashes with the P2P ports {p2pPort} and {p2pPort + 1} (TCP) the " +
+                $"node also opens. Choose an API port outside them, or a P2P port such as {apiPort + 1}.",
+                apiPort);
+        }
+
+        /// <summary>The public URL as given, trimmed, once it parses as a node URL.</summary>
+        public static string PublicUrl(string url)
+        {
+            UrlRules.Parse(url);
+            return url.Trim();
+        }
+
+        public static string LogLevel(string filter)
+        {
+            string text = (filter ?? string.Empty).Trim();
+            string[] directives = text.Split(',');
+            if (text.Length == 0 || directives.Any(d => !LogDirective.IsMatch(d.Trim())))
+            {
+                throw new FabstirException(
+                    InvalidLogLevelErrorId,
+                    FabstirErrorCategory.InvalidArgument,
+                    $"'{filter}' is not a RUST_LOG filter: give a level (error, warn, info, debug, trace, " +
+                    "off) or comma-separated target=level directives, for example " +
+                    "'info,fabstir_llm_node=debug'.",
+                    filter);
+            }
+
+            return text;
+        }
+
+        /// <summary>
+        /// Refuses names that are not variable names, and names that look like secrets: config.json
+        /// is not encrypted, and the host key belongs in the keystore.
+        /// </summary>
+        public static void EnvironmentVariable(string name)
+        {
+            if (name == null || !EnvironmentName.IsMatch(name))
+            {
+                throw new FabstirException(
+                    InvalidEnvironmentNameErrorId,
+                    FabstirErrorCategory.InvalidArgument,
+                    $"'{name}' is not an environment variable name: use letters, digits and '_', not " +
+                    "starting with a digit.",
+                    name);
+            }
+
+            string upper = name.ToUpperInvariant();
+            if (IsContractAddressVariable(upper))
+            {
+                return;
+            }
+
+            string? word = SecretWords.FirstOrDefault(secret => upper.Contains(secret));
+            if (word != null)
+            {
+                throw new FabstirException(
+                    SecretInEnvironmentErrorId,
+                    FabstirErrorCategory.SecurityError,
+                    $"'{name}' looks like a secret (its name contains '{word}'), and config.json is " +
+                    "stored in plain text, so it was not saved. Keep the host key in the keystore " +
+                    "(New-FabstirWallet or Import-FabstirWallet); pass other secrets to the node through " +
+                    "the environment of the session that starts it.",
+                    name);
+            }
+        }
+
+        /// <summary>FAB_TOKEN and USDC_TOKEN name token contracts, not secrets.</summary>
+        private static bool IsContractAddressVariable(string upperName)
+        {
+            return ChainSetting.Contracts.Any(setting => setting.EnvironmentName == upperName);
+        }
+
+        public static string RpcUrl(string url) => ChainProfileResolver.ValidRpcUrl(url.Trim());
+
+        public static long ChainId(long chainId)
+        {
+            if (chainId > 0)
+            {
+                return chainId;
+            }
+
+            throw new FabstirException(
+                "InvalidChainId",
+                FabstirErrorCategory.InvalidArgument,
+                $"The chain id {chainId} is not valid: expected a positive number such as 84532.",
+                chainId);
+        }
+
+        public static string ContractAddress(ChainSetting setting, string address)
+        {
+            return ChainProfileResolver.ValidAddress(setting, address.Trim());
+        }
+
+        private static int Port(int port, int max, string what)
+        {
+            if (port >= 1 && port <= max)
+            {
+                return port;
+            }
+
+            throw new FabstirException(
+                InvalidPortErrorId,
+                FabstirErrorCategory.InvalidArgument,
+                $"{port} is not a valid {what}: expected 1 to {max}.",
+                port);
+        }
+    }
+}
