@@ -90,6 +90,29 @@ Describe 'Register-FabstirHost' {
         }
     }
 
+    Context 'a public URL nobody can reach' {
+        It 'stops the node it started, sends nothing, and shows the checks to make' {
+            $key = $script:chain.HostKey
+            $before = Get-Nonce $script:chain.HostAddress
+            $closed = "http://127.0.0.1:$(Get-FreePortRange 1)"
+
+            $failure = $null
+            try {
+                Register-FabstirHost -Url $closed -Port $t.Port @common -PrivateKey (New-SecureKey $key) -ErrorAction Stop
+            }
+            catch {
+                $failure = $_
+            }
+
+            $failure.FullyQualifiedErrorId | Should -Be ('PublicUrlUnreachable' + $errorSuffix)
+            $failure.Exception.Message | Should -Match ([regex]::Escape("curl -s http://127.0.0.1:$($t.Port)/health"))
+            $failure.Exception.Message | Should -Match 'From another machine'
+            $failure.Exception.Message | Should -Not -Match $key.Substring(2)
+            (Get-FabstirNode).Status | Should -Be 'Stopped'
+            Get-Nonce $script:chain.HostAddress | Should -Be $before
+        }
+    }
+
     Context 'bad input and faults send nothing' {
         BeforeEach {
             $script:bystander = $script:chain.DeployerKey
@@ -185,6 +208,14 @@ Describe 'Register-FabstirHost' {
             finally {
                 Remove-Item (Join-Path $t.Home 'keystore.json')
             }
+        }
+
+        It 'drops a duplicate model with a warning' {
+            $parameters = $common.Clone()
+            $parameters.Model = @($script:servedModel, $script:servedModel)
+            $hostKey = New-SecureKey $script:chain.HostKey
+            Register-FabstirHost -Url $url @parameters -PrivateKey $hostKey -NoStart -WhatIf -WarningVariable warnings -WarningAction SilentlyContinue
+            ($warnings -join "`n") | Should -Match 'given more than once; it is registered once'
         }
 
         It 'prints the plan with -WhatIf and changes nothing' {

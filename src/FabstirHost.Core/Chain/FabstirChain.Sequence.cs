@@ -40,7 +40,9 @@ namespace FabstirHost.Core.Chain
             return new TransactionFees(maxFee, tip);
         }
 
-        internal async Task<BigInteger> GetPendingNonceAsync(string address, CancellationToken cancellationToken)
+        internal async Task<BigInteger> GetPendingNonceAsync(
+            string address,
+            CancellationToken cancellationToken)
         {
             await ConnectAsync(cancellationToken).ConfigureAwait(false);
             string hex = await RequestAsync<string>(
@@ -107,7 +109,9 @@ namespace FabstirHost.Core.Chain
                 $"Sending {plan.Contract}.{plan.Function} to {plan.To} (nonce {nonce}, gas limit " +
                 $"{plan.GasLimit}, max fee {FormatGwei(plan.MaxFeePerGas)}).");
             _log.Debug($"{plan.Contract}.{plan.Function} call data: {data}");
-            string signed = new Transaction1559Signer().SignTransaction(key.EcKey, transaction).EnsureHexPrefix();
+            string signed = new Transaction1559Signer()
+                .SignTransaction(key.EcKey, transaction)
+                .EnsureHexPrefix();
 
             var stopwatch = Stopwatch.StartNew();
             string hash = await SendRawAsync(plan, signed, cancellationToken).ConfigureAwait(false);
@@ -116,8 +120,8 @@ namespace FabstirHost.Core.Chain
             stopwatch.Stop();
             if (receipt.Status?.Value != BigInteger.One)
             {
-                throw await ExplainFailedReceiptAsync(plan.Contract, plan.To, function, receipt, cancellationToken)
-                    .ConfigureAwait(false);
+                throw await ExplainFailedReceiptAsync(
+                    plan.Contract, plan.To, function, receipt, cancellationToken).ConfigureAwait(false);
             }
 
             var result = new FabstirTransaction(

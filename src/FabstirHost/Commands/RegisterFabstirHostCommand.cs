@@ -26,7 +26,11 @@ namespace FabstirHost.Commands
     /// <code>Register-FabstirHost -Url https://node.example.com/fabstir -Port 8080 -Model $model -ModelPath $file -UsdcPerMillionTokens 2.5 -Metadata @{ location = 'eu-west' } | Test-FabstirEndpoint</code>
     /// <para>Registers a node behind a reverse proxy, which forwards https://node.example.com/fabstir to port 8080, then probes the registered URL.</para>
     /// </example>
-    [Cmdlet(VerbsLifecycle.Register, "FabstirHost", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(
+        VerbsLifecycle.Register,
+        "FabstirHost",
+        SupportsShouldProcess = true,
+        ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(FabstirHostRegistration))]
     public sealed class RegisterFabstirHostCommand : FabstirChainCmdlet
     {
@@ -152,8 +156,8 @@ namespace FabstirHost.Commands
             HostConfig? config = Invoke(() => HostConfigStore.Load(Paths));
             RegistrationRequest request = BuildRequest(config);
             ChainProfile profile = ResolveChainProfile();
-            using (HostKey key = Invoke(() => KeyResolver.Resolve(
-                Paths, CreateKeyRequest(PrivateKey, KeystorePassword, KeystorePasswordFile), new ImmediateLog(this))))
+            KeyRequest keyRequest = CreateKeyRequest(PrivateKey, KeystorePassword, KeystorePasswordFile);
+            using (HostKey key = Invoke(() => KeyResolver.Resolve(Paths, keyRequest, new ImmediateLog(this))))
             {
                 var registrar = new HostRegistrar(new FabstirChain(profile, Log), Paths, Log);
                 RegistrationPlan plan = Run(token => registrar.PlanAsync(request, key, token));
@@ -178,6 +182,7 @@ namespace FabstirHost.Commands
                     : NodePathFromConfig(config),
                 ReadyTimeout = TimeSpan.FromSeconds(ReadyTimeoutSec),
             };
+
             if (config?.Environment != null)
             {
                 foreach (KeyValuePair<string, string> pair in config.Environment)
@@ -190,7 +195,9 @@ namespace FabstirHost.Commands
             {
                 PublicUrl = Url,
                 Models = Model.SelectMany(m => m.Split(',')).Select(m => m.Trim()).ToList(),
-                ModelPath = modelPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(modelPath),
+                ModelPath = modelPath == null
+                    ? null
+                    : SessionState.Path.GetUnresolvedProviderPathFromPSPath(modelPath),
                 Port = Bound(nameof(Port)) ? Port : (int?)null,
                 P2PPort = Bound(nameof(P2PPort)) ? P2PPort : (int?)null,
                 StablePrice = StablePrice(),
@@ -210,7 +217,9 @@ namespace FabstirHost.Commands
                 return PriceSetting.FromHuman(UsdcPerMillionTokens, PriceUnit.UsdcPerMillionTokens);
             }
 
-            return Bound(nameof(RawStablePrice)) ? PriceSetting.FromRaw(PriceKind.Stable, RawStablePrice) : null;
+            return Bound(nameof(RawStablePrice))
+                ? PriceSetting.FromRaw(PriceKind.Stable, RawStablePrice)
+                : null;
         }
 
         private PriceSetting? NativePrice()
@@ -226,7 +235,9 @@ namespace FabstirHost.Commands
                 return PriceSetting.FromHuman(EthPerMillionTokens, PriceUnit.EthPerMillionTokens);
             }
 
-            return Bound(nameof(RawNativePrice)) ? PriceSetting.FromRaw(PriceKind.Native, RawNativePrice) : null;
+            return Bound(nameof(RawNativePrice))
+                ? PriceSetting.FromRaw(PriceKind.Native, RawNativePrice)
+                : null;
         }
 
         private void RequireOne(params string[] names)

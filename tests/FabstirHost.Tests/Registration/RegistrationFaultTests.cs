@@ -89,7 +89,8 @@ namespace FabstirHost.Tests.Registration
             await box.RegisterAsync(box.Request(box.ServedSpec, box.ServedSpec));
 
             Assert.Single((await box.RecordAsync()).ModelIds);
-            Assert.Contains("WARNING: The model '" + box.ServedSpec + "' was given more than once", box.Log.All);
+            string warning = "WARNING: The model '" + box.ServedSpec + "' was given more than once";
+            Assert.Contains(warning, box.Log.All);
         }
 
         [Fact]
@@ -128,13 +129,15 @@ namespace FabstirHost.Tests.Registration
             FabstirException ex = await FailsAsync(box, request, "PriceOutOfRange");
 
             Assert.Contains(kind == "stable" ? "(raw 100000000)" : "(raw 227273)", ex.Message);
-            Assert.Contains(kind == "stable" ? "USDC per million tokens" : "gwei per million tokens", ex.Message);
+            string unit = kind == "stable" ? "USDC per million tokens" : "gwei per million tokens";
+            Assert.Contains(unit, ex.Message);
         }
 
         [Fact]
         public async Task Too_little_FAB_shows_what_is_held_and_needed()
         {
-            using var box = await RegistrationSandbox.CreateAsync(_chain, fab: BigInteger.Parse("400000000000000000000"));
+            BigInteger fourHundred = BigInteger.Parse("400000000000000000000");
+            using var box = await RegistrationSandbox.CreateAsync(_chain, fab: fourHundred);
 
             FabstirException ex = await FailsAsync(box, box.Request(), "InsufficientStake");
 
@@ -166,7 +169,8 @@ namespace FabstirHost.Tests.Registration
         public async Task An_unreachable_rpc_is_said_to_be_unreachable_not_unregistered()
         {
             using var box = await RegistrationSandbox.CreateAsync(_chain);
-            var down = new FabstirChain(Reprofile(box.Profile, rpcUrl: $"http://127.0.0.1:{FreePort.Tcp()}"), box.Log);
+            string closed = $"http://127.0.0.1:{FreePort.Tcp()}";
+            var down = new FabstirChain(Reprofile(box.Profile, rpcUrl: closed), box.Log);
 
             FabstirException ex = await FailsAsync(box, box.Request(), "RpcUnreachable", down);
 
@@ -202,6 +206,33 @@ namespace FabstirHost.Tests.Registration
             Assert.Equal(NodeStateStatus.Stopped, box.NodeState!.Status);
             await box.AssertNothingRunningAsync();
             Assert.False(HostConfigStore.Load(box.Paths)?.Registered ?? false);
+        }
+
+        [Fact]
+        public async Task A_missing_model_file_is_refused_before_the_chain_is_read()
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain);
+            RegistrationRequest request = box.Request();
+            request.NoStart = false;
+            request.ModelPath = Path.Combine(box.Home, "missing", Path.GetFileName(box.ModelPath));
+
+            FabstirException ex = await FailsAsync(box, request, "ModelFileNotFound");
+
+            Assert.Equal(request.ModelPath, ex.Target);
+            Assert.Null(box.NodeState);
+        }
+
+        [Fact]
+        public async Task A_damaged_configuration_is_reported_before_anything_is_sent()
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain);
+            Directory.CreateDirectory(box.Home);
+            File.WriteAllText(box.Paths.ConfigFile, "{ not json");
+
+            FabstirException ex = await FailsAsync(box, box.Request(), "ConfigFileDamaged");
+
+            Assert.Equal(box.Paths.ConfigFile, ex.Target);
+            Assert.Equal("{ not json", File.ReadAllText(box.Paths.ConfigFile));
         }
 
         [Fact]

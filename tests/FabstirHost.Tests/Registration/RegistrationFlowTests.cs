@@ -7,6 +7,7 @@ using FabstirHost.Core.Config;
 using FabstirHost.Core.Node;
 using FabstirHost.TestChain;
 using FabstirHost.Tests.Infrastructure;
+using Nethereum.Hex.HexConvertors.Extensions;
 using Newtonsoft.Json.Linq;
 using Xunit;
 
@@ -55,7 +56,8 @@ namespace FabstirHost.Tests.Registration
             Assert.Equal("eu-west", (string?)metadata["location"]);
             Assert.Equal(Environment.ProcessorCount, (int)metadata["cpuCount"]!);
             Assert.Equal(result.NativePrice, await PriceAsync(box, result.Models[0].Id, Addresses.Zero));
-            Assert.Equal(result.StablePrice, await PriceAsync(box, result.Models[0].Id, _chain.Info.UsdcToken));
+            string usdc = _chain.Info.UsdcToken;
+            Assert.Equal(result.StablePrice, await PriceAsync(box, result.Models[0].Id, usdc));
 
             HostConfig config = HostConfigStore.Load(box.Paths)!;
             Assert.True(config.Registered);
@@ -68,10 +70,16 @@ namespace FabstirHost.Tests.Registration
 
             // The node got the key in its environment, and it appears nowhere else.
             NodeState state = box.NodeState!;
-            Assert.Contains("HOST_PRIVATE_KEY=" + box.PrivateKey, File.ReadAllText($"/proc/{state.NodePid}/environ"));
+            string environment = File.ReadAllText($"/proc/{state.NodePid}/environ");
+            Assert.Contains("HOST_PRIVATE_KEY=" + box.PrivateKey, environment);
+            string supervisor = File.ReadAllText($"/proc/{state.SupervisorPid}/environ") +
+                File.ReadAllText($"/proc/{state.SupervisorPid}/cmdline") +
+                File.ReadAllText($"/proc/{state.NodePid}/cmdline");
+            AssertNoKey(box, supervisor);
             string homeText = box.AllHomeText();
             Assert.Contains("Host private key loaded", homeText);
-            AssertNoKey(box, homeText + box.Log.All + string.Join("\n", box.Log.ProgressRecords.Select(p => p.Status)));
+            string progress = string.Join("\n", box.Log.ProgressRecords.Select(p => p.Status));
+            AssertNoKey(box, homeText + box.Log.All + progress);
         }
 
         [Fact]
@@ -117,8 +125,9 @@ namespace FabstirHost.Tests.Registration
             JObject metadata = JObject.Parse(record.Metadata);
             Assert.Equal(HostMetadata.PublicKeyOf(box.Key), (string?)metadata["publicKey"]);
             Assert.Equal("test", (string?)metadata["region"]);
-            Assert.Equal(new BigInteger(7500), await PriceAsync(box, updated.Models[0].Id, _chain.Info.UsdcToken));
-            Assert.Equal(new BigInteger(7500), await PriceAsync(box, updated.Models[1].Id, _chain.Info.UsdcToken));
+            string usdc = _chain.Info.UsdcToken;
+            Assert.Equal(new BigInteger(7500), await PriceAsync(box, updated.Models[0].Id, usdc));
+            Assert.Equal(new BigInteger(7500), await PriceAsync(box, updated.Models[1].Id, usdc));
             Assert.Equal(RegistrationStatus.Unchanged, (await box.RegisterAsync(request)).Status);
         }
 
@@ -196,11 +205,38 @@ namespace FabstirHost.Tests.Registration
         }
 
         [Fact]
+        public async Task Legacy_overrides_that_contradict_the_wanted_prices_are_cleared_or_reset()
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain, _chain.Info.LegacyNodeRegistry);
+            FabstirHostRegistration first = await box.RegisterAsync(box.Request());
+            byte[] model = ModelSpecId(box.ServedSpec);
+            await box.SendAsHostAsync("TestNodeRegistryLegacy", box.NodeRegistry, "setModelPricing",
+                model, new BigInteger(300000), new BigInteger(42));
+            await box.SendAsHostAsync("TestNodeRegistryLegacy", box.NodeRegistry, "setTokenPricing",
+                _chain.Info.UsdcToken, new BigInteger(43));
+
+            FabstirHostRegistration fixedUp = await box.RegisterAsync(box.Request());
+
+            Assert.Equal(
+                new[] { "setTokenPricing", "clearModelPricing" },
+                fixedUp.Transactions.Select(t => t.Function));
+            var read = new Core.Chain.Contracts.GetModelPricingFunction
+            {
+                Operator = box.Key.Address, ModelId = model, Token = _chain.Info.UsdcToken,
+            };
+            var price = await box.Chain.CallAsync<Core.Chain.Contracts.GetModelPricingFunction, UintOutput>(
+                "NodeRegistry", box.NodeRegistry, read, CancellationToken.None);
+            Assert.Equal(first.StablePrice, price.Value);
+            Assert.Equal(RegistrationStatus.Unchanged, (await box.RegisterAsync(box.Request())).Status);
+        }
+
+        [Fact]
         public async Task WhatIf_plans_every_transaction_with_gas_and_cost_and_sends_nothing()
         {
             using var box = await RegistrationSandbox.CreateAsync(_chain);
 
-            RegistrationPlan plan = await box.Registrar().PlanAsync(box.Request(), box.Key, CancellationToken.None);
+            RegistrationPlan plan =
+                await box.Registrar().PlanAsync(box.Request(), box.Key, CancellationToken.None);
 
             Assert.Equal(RegistrationStatus.Registered, plan.Status);
             Assert.Equal(4, plan.Transactions.Count);
@@ -223,7 +259,7 @@ namespace FabstirHost.Tests.Registration
                 new ModelTokenPricingFunction
                 {
                     Operator = box.Key.Address,
-                    ModelId = Nethereum.Hex.HexConvertors.Extensions.HexByteConvertorExtensions.HexToByteArray(modelId),
+                    ModelId = modelId.HexToByteArray(),
                     Token = token,
                 },
                 CancellationToken.None);

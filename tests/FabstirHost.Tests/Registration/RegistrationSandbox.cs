@@ -34,7 +34,7 @@ namespace FabstirHost.Tests.Registration
             Chain = new FabstirChain(Profile, Log);
             ServedSpec = chain.Info.ApprovedModels[0];
             ModelPath = Path.Combine(_node.Home, "models", ServedSpec.Split(':')[1]);
-            File.WriteAllBytes(ModelPath, new byte[] { (byte)'G', (byte)'G', (byte)'U', (byte)'F', 3, 0, 0, 0 });
+            File.WriteAllBytes(ModelPath, new byte[] { 0x47, 0x47, 0x55, 0x46, 3, 0, 0, 0 }); // "GGUF", v3
         }
 
         public HostKey Key { get; }
@@ -73,14 +73,17 @@ namespace FabstirHost.Tests.Registration
             var key = Nethereum.Signer.EthECKey.GenerateKey();
             string privateKey = key.GetPrivateKey();
             HostKey hostKey = LocalChain.Key(privateKey);
-            await SetEthBalanceAsync(chain, hostKey.Address, Nethereum.Util.UnitConversion.Convert.ToWei(eth));
+            BigInteger wei = Nethereum.Util.UnitConversion.Convert.ToWei(eth);
+            await SetEthBalanceAsync(chain, hostKey.Address, wei);
             BigInteger grant = fab ?? TenThousandFab;
             if (!grant.IsZero)
             {
-                await chain.Deployer.SendAsync("TestTokens/TestErc20", chain.Info.FabToken, "mint", hostKey.Address, grant);
+                await chain.Deployer.SendAsync(
+                    "TestTokens/TestErc20", chain.Info.FabToken, "mint", hostKey.Address, grant);
             }
 
-            return new RegistrationSandbox(chain, hostKey, privateKey, nodeRegistry ?? chain.Info.NodeRegistry);
+            string registry = nodeRegistry ?? chain.Info.NodeRegistry;
+            return new RegistrationSandbox(chain, hostKey, privateKey, registry);
         }
 
         public static async Task SetEthBalanceAsync(LocalChain chain, string address, BigInteger wei)
@@ -119,7 +122,10 @@ namespace FabstirHost.Tests.Registration
             return Registrar().RegisterAsync(request, Key, CancellationToken.None);
         }
 
-        public Task<BigInteger> NonceAsync() => Chain.GetPendingNonceAsync(Key.Address, CancellationToken.None);
+        public Task<BigInteger> NonceAsync()
+        {
+            return Chain.GetPendingNonceAsync(Key.Address, CancellationToken.None);
+        }
 
         public Task<FabstirNodeRecord> RecordAsync()
         {
@@ -127,7 +133,11 @@ namespace FabstirHost.Tests.Registration
         }
 
         /// <summary>Sends a transaction from the host's own key, outside the registrar.</summary>
-        public async Task SendAsHostAsync(string artifact, string address, string function, params object[] arguments)
+        public async Task SendAsHostAsync(
+            string artifact,
+            string address,
+            string function,
+            params object[] arguments)
         {
             var web3 = TestChainDeployer.CreateWeb3(PrivateKey, _chain.RpcUrl);
             string[] parts = artifact.Split('/');

@@ -30,8 +30,10 @@ namespace FabstirHost.Core.Chain.Registration
             NativePrice = plan.NativePrice;
             StablePrice = plan.StablePrice;
             BigInteger precision = plan.Bounds.Precision;
-            GweiPerMillionTokens = PriceUnits.FromRaw(plan.NativePrice, PriceUnit.GweiPerMillionTokens, precision);
-            UsdcPerMillionTokens = PriceUnits.FromRaw(plan.StablePrice, PriceUnit.UsdcPerMillionTokens, precision);
+            GweiPerMillionTokens =
+                PriceUnits.FromRaw(plan.NativePrice, PriceUnit.GweiPerMillionTokens, precision);
+            UsdcPerMillionTokens =
+                PriceUnits.FromRaw(plan.StablePrice, PriceUnit.UsdcPerMillionTokens, precision);
             Metadata = plan.Metadata;
             Status = plan.Status;
             Transactions = transactions;

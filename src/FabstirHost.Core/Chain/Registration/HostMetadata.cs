@@ -43,6 +43,7 @@ namespace FabstirHost.Core.Chain.Registration
                 ["arch"] = RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
                 ["cpuCount"] = Environment.ProcessorCount,
             };
+
             long? memory = TotalMemoryBytes();
             if (memory.HasValue)
             {
@@ -66,7 +67,9 @@ namespace FabstirHost.Core.Chain.Registration
             merged.Merge(facts);
             foreach (KeyValuePair<string, object?> field in user)
             {
-                merged[field.Key] = field.Value == null ? JValue.CreateNull() : JToken.FromObject(field.Value);
+                merged[field.Key] = field.Value == null
+                    ? JValue.CreateNull()
+                    : JToken.FromObject(field.Value);
             }
 
             merged[PublicKeyField] = publicKey;
@@ -93,7 +96,9 @@ namespace FabstirHost.Core.Chain.Registration
                 bool secretValue = value != null && SecretValue.IsMatch(value.Trim());
                 if (secretName || secretValue)
                 {
-                    string why = secretName ? "its name suggests a secret" : "its value looks like a private key";
+                    string why = secretName
+                        ? "its name suggests a secret"
+                        : "its value looks like a private key";
                     throw new FabstirException(
                         RegistrationErrors.MetadataSecretRefused,
                         FabstirErrorCategory.SecurityError,
@@ -139,11 +144,17 @@ namespace FabstirHost.Core.Chain.Registration
                 return null;
             }
 
-            string? line = File.ReadLines(meminfo).FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
-            string[] parts = (line ?? string.Empty).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
-            return parts.Length >= 2 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long kb)
-                ? kb * 1024
-                : (long?)null;
+            string? line = File.ReadLines(meminfo)
+                .FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+            string[] parts = (line ?? string.Empty)
+                .Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length < 2 ||
+                !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long kilobytes))
+            {
+                return null;
+            }
+
+            return kilobytes * 1024;
         }
     }
 }

@@ -50,7 +50,8 @@ namespace FabstirHost.Core.Chain.Registration
             CancellationToken cancellationToken)
         {
             BigInteger? assumed = DependsOnEarlier ? TypicalGas : (BigInteger?)null;
-            Plan = await PlanCallAsync(chain, from, fees, assumed, options, cancellationToken).ConfigureAwait(false);
+            Plan = await PlanCallAsync(chain, from, fees, assumed, options, cancellationToken)
+                .ConfigureAwait(false);
             Estimated = !DependsOnEarlier;
             Planned = new FabstirPlannedTransaction(step, Arguments, Plan, DependsOnEarlier);
         }
@@ -63,7 +64,8 @@ namespace FabstirHost.Core.Chain.Registration
             TransactionOptions options,
             CancellationToken cancellationToken)
         {
-            Plan = await PlanCallAsync(chain, from, fees, null, options, cancellationToken).ConfigureAwait(false);
+            Plan = await PlanCallAsync(chain, from, fees, null, options, cancellationToken)
+                .ConfigureAwait(false);
             Estimated = true;
         }
 

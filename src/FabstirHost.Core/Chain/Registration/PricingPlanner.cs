@@ -42,19 +42,21 @@ namespace FabstirHost.Core.Chain.Registration
             var steps = new List<PlannedStep>();
             foreach (ModelSpec model in models)
             {
-                bool supported = record.IsRegistered &&
-                    record.ModelIds.Any(id => string.Equals(id, model.Id, System.StringComparison.OrdinalIgnoreCase));
+                bool supported = record.IsRegistered && record.ModelIds.Any(id =>
+                    string.Equals(id, model.Id, System.StringComparison.OrdinalIgnoreCase));
                 foreach (var (token, price, kind) in new[]
                 {
                     (Addresses.Zero, native, "native"),
                     (_usdc, stable, "USDC"),
                 })
                 {
+                    var read = new ModelTokenPricingFunction
+                    {
+                        Operator = _host, ModelId = model.IdBytes, Token = token,
+                    };
+
                     BigInteger current = supported
-                        ? await ReadAsync(new ModelTokenPricingFunction
-                        {
-                            Operator = _host, ModelId = model.IdBytes, Token = token,
-                        }, cancellationToken).ConfigureAwait(false)
+                        ? await ReadAsync(read, cancellationToken).ConfigureAwait(false)
                         : BigInteger.Zero;
                     if (current == price)
                     {
@@ -64,11 +66,13 @@ namespace FabstirHost.Core.Chain.Registration
                     string shown = token == Addresses.Zero
                         ? RegistrationPlanner.NativeText(price)
                         : RegistrationPlanner.StableText(price);
-                    steps.Add(new PlannedStep<SetModelTokenPricingFunction>(
-                        NodeRegistry.ContractName,
-                        _registry,
-                        new SetModelTokenPricingFunction { ModelId = model.IdBytes, Token = token, Price = price },
-                        $"{model}, {kind} token {token}, {shown}" + (current.IsZero ? string.Empty : $" (was {current})"),
+                    string was = current.IsZero ? string.Empty : $" (was {current})";
+                    steps.Add(Step(
+                        new SetModelTokenPricingFunction
+                        {
+                            ModelId = model.IdBytes, Token = token, Price = price,
+                        },
+                        $"{model}, {kind} token {token}, {shown}{was}",
                         75000));
                 }
             }
@@ -91,39 +95,47 @@ namespace FabstirHost.Core.Chain.Registration
             var steps = new List<PlannedStep>();
             if (record.IsRegistered && record.MinPricePerTokenNative != native)
             {
-                steps.Add(Step(new UpdatePricingNativeFunction { NewMinPrice = native },
-                    RegistrationPlanner.NativeText(native) + $" (was {record.MinPricePerTokenNative})", 45000));
+                steps.Add(Step(
+                    new UpdatePricingNativeFunction { NewMinPrice = native },
+                    RegistrationPlanner.NativeText(native) + $" (was {record.MinPricePerTokenNative})",
+                    45000));
             }
 
             if (record.IsRegistered && record.MinPricePerTokenStable != stable)
             {
-                steps.Add(Step(new UpdatePricingStableFunction { NewMinPrice = stable },
-                    RegistrationPlanner.StableText(stable) + $" (was {record.MinPricePerTokenStable})", 45000));
+                steps.Add(Step(
+                    new UpdatePricingStableFunction { NewMinPrice = stable },
+                    RegistrationPlanner.StableText(stable) + $" (was {record.MinPricePerTokenStable})",
+                    45000));
             }
 
-            BigInteger tokenPrice = await ReadAsync(
-                new CustomTokenPricingFunction { Operator = _host, Token = _usdc }, cancellationToken).ConfigureAwait(false);
+            var tokenRead = new CustomTokenPricingFunction { Operator = _host, Token = _usdc };
+            BigInteger tokenPrice = await ReadAsync(tokenRead, cancellationToken).ConfigureAwait(false);
             if (!tokenPrice.IsZero && tokenPrice != stable)
             {
-                steps.Add(Step(new SetTokenPricingFunction { Token = _usdc, Price = stable },
-                    $"USDC token {_usdc}, {RegistrationPlanner.StableText(stable)} (was {tokenPrice})", 50000));
+                steps.Add(Step(
+                    new SetTokenPricingFunction { Token = _usdc, Price = stable },
+                    $"USDC token {_usdc}, {RegistrationPlanner.StableText(stable)} (was {tokenPrice})",
+                    50000));
             }
 
             foreach (ModelSpec model in models)
             {
-                BigInteger overrideNative = await ReadAsync(
-                    new ModelPricingNativeFunction { Operator = _host, ModelId = model.IdBytes }, cancellationToken)
+                var nativeRead = new ModelPricingNativeFunction { Operator = _host, ModelId = model.IdBytes };
+                var stableRead = new ModelPricingStableFunction { Operator = _host, ModelId = model.IdBytes };
+                BigInteger overrideNative = await ReadAsync(nativeRead, cancellationToken)
                     .ConfigureAwait(false);
-                BigInteger overrideStable = await ReadAsync(
-                    new ModelPricingStableFunction { Operator = _host, ModelId = model.IdBytes }, cancellationToken)
+                BigInteger overrideStable = await ReadAsync(stableRead, cancellationToken)
                     .ConfigureAwait(false);
                 bool contradicts = (!overrideNative.IsZero && overrideNative != native) ||
                     (!overrideStable.IsZero && overrideStable != stable);
                 if (contradicts)
                 {
-                    steps.Add(Step(new ClearModelPricingFunction { ModelId = model.IdBytes },
-                        $"{model} (its override native {overrideNative}, stable {overrideStable} gives way to " +
-                        "the node's prices)", 45000));
+                    steps.Add(Step(
+                        new ClearModelPricingFunction { ModelId = model.IdBytes },
+                        $"{model} (its override native {overrideNative}, stable {overrideStable}, " +
+                        "gives way to the node's prices)",
+                        45000));
                 }
             }
 
@@ -136,7 +148,9 @@ namespace FabstirHost.Core.Chain.Registration
             return new PlannedStep<TFunction>(NodeRegistry.ContractName, _registry, function, arguments, gas);
         }
 
-        private async Task<BigInteger> ReadAsync<TFunction>(TFunction function, CancellationToken cancellationToken)
+        private async Task<BigInteger> ReadAsync<TFunction>(
+            TFunction function,
+            CancellationToken cancellationToken)
             where TFunction : FunctionMessage, new()
         {
             var output = await _chain.CallAsync<TFunction, UintOutput>(

@@ -1,6 +1,4 @@
-using System.IO;
 using System.Linq;
-using System.Text;
 using FabstirHost.Core.Config;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -18,9 +16,7 @@ namespace FabstirHost.Core.Chain.Registration
         {
             paths.EnsureCreated();
             JsonSerializer serializer = JsonSerializer.Create(JsonSettings.Indented);
-            JObject config = File.Exists(paths.ConfigFile)
-                ? JObject.Parse(File.ReadAllText(paths.ConfigFile, Encoding.UTF8))
-                : JObject.FromObject(new HostConfig(), serializer);
+            JObject config = Load(paths) ?? JObject.FromObject(new HostConfig(), serializer);
             var chain = new ChainSettings
             {
                 ChainId = profile.ChainId,
@@ -28,6 +24,7 @@ namespace FabstirHost.Core.Chain.Registration
                 Contracts = ChainSetting.Contracts.ToDictionary(
                     setting => setting.ConfigKey, setting => ContractAddress(profile, setting)),
             };
+
             config[Name(nameof(HostConfig.PublicUrl))] = plan.Url;
             config[Name(nameof(HostConfig.Models))] = new JArray(plan.Models.Select(m => m.Spec));
             config[Name(nameof(HostConfig.Chain))] = JObject.FromObject(chain, serializer);
@@ -43,15 +40,20 @@ namespace FabstirHost.Core.Chain.Registration
             SecureFile.WriteAllTextAtomic(paths.ConfigFile, config.ToString(Formatting.Indented));
         }
 
+        /// <summary>
+        /// The saved configuration as JSON, or null when there is none; a damaged file is
+        /// ConfigFileDamaged. Registration reads it before anything is sent, so that saving at the
+        /// end cannot fail on it.
+        /// </summary>
+        public static JObject? Load(FabstirPaths paths)
+        {
+            return SecureFile.ReadJsonOrDefault<JObject>(paths.ConfigFile, HostConfigStore.DamagedErrorId);
+        }
+
+        // The profile's node environment names every contract by the setting's variable name.
         private static string ContractAddress(ChainProfile profile, ChainSetting setting)
         {
-            if (setting == ChainSetting.NodeRegistry) return profile.NodeRegistry;
-            if (setting == ChainSetting.ModelRegistry) return profile.ModelRegistry;
-            if (setting == ChainSetting.HostEarnings) return profile.HostEarnings;
-            if (setting == ChainSetting.JobMarketplace) return profile.JobMarketplace;
-            if (setting == ChainSetting.ProofSystem) return profile.ProofSystem;
-            if (setting == ChainSetting.FabToken) return profile.FabToken;
-            return profile.UsdcToken;
+            return profile.ToNodeEnvironment()[setting.EnvironmentName];
         }
 
         private static string Name(string property)

@@ -15,8 +15,11 @@ namespace FabstirHost.Core.Chain.Registration
     /// </summary>
     internal sealed class RegistrationExecutor
     {
+        private const string Activity = "Registering the host";
+
         private readonly FabstirChain _chain;
         private readonly IOperationLog _log;
+        private readonly List<FabstirTransaction> _mined = new List<FabstirTransaction>();
 
         public RegistrationExecutor(FabstirChain chain, IOperationLog log)
         {
@@ -27,65 +30,86 @@ namespace FabstirHost.Core.Chain.Registration
         /// <summary>Called before each step is estimated and sent; tests use it to act in between.</summary>
         public Func<FabstirPlannedTransaction, CancellationToken, Task>? BeforeEachStep { get; set; }
 
+        /// <summary>True once registerNode has been mined in this run.</summary>
+        public bool Registered => _mined.Any(t => t.Function == "registerNode");
+
         public async Task<IReadOnlyList<FabstirTransaction>> ExecuteAsync(
             RegistrationPlan plan,
             HostKey key,
             TransactionOptions options,
             CancellationToken cancellationToken)
         {
-            var mined = new List<FabstirTransaction>();
             if (plan.Steps.Count == 0)
             {
-                return mined;
+                return _mined;
             }
 
-            const string activity = "Registering the host";
-            BigInteger nonce = await _chain.GetPendingNonceAsync(key.Address, cancellationToken).ConfigureAwait(false);
+            BigInteger nonce = await _chain.GetPendingNonceAsync(key.Address, cancellationToken)
+                .ConfigureAwait(false);
             try
             {
                 foreach (PlannedStep step in plan.Steps)
                 {
-                    int percent = 100 * mined.Count / plan.Steps.Count;
-                    _log.Progress(new OperationProgress(activity, $"{step.Contract}.{step.Function}", percent));
-                    if (BeforeEachStep != null)
-                    {
-                        await BeforeEachStep(step.Planned, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    if (!step.Estimated || mined.Count > 0 || BeforeEachStep != null)
-                    {
-                        var fees = new TransactionFees(step.Plan.MaxFeePerGas, step.Plan.MaxPriorityFeePerGas);
-                        await step.EstimateAsync(_chain, key.Address, fees, options, cancellationToken)
-                            .ConfigureAwait(false);
-                    }
-
-                    mined.Add(await step.SendAsync(_chain, key, nonce, options, cancellationToken).ConfigureAwait(false));
+                    await SendStepAsync(step, plan.Steps.Count, key, nonce, options, cancellationToken)
+                        .ConfigureAwait(false);
                     nonce++;
                 }
             }
             catch (FabstirException ex)
             {
-                ReportPartial(mined, plan, ex);
+                ReportPartial(plan, ex);
                 throw;
             }
             finally
             {
-                _log.Progress(new OperationProgress(activity, "Done", 100, completed: true));
+                _log.Progress(new OperationProgress(Activity, "Done", 100, completed: true));
             }
 
-            return mined;
+            return _mined;
         }
 
-        private void ReportPartial(IReadOnlyList<FabstirTransaction> mined, RegistrationPlan plan, FabstirException ex)
+        private async Task SendStepAsync(
+            PlannedStep step,
+            int total,
+            HostKey key,
+            BigInteger nonce,
+            TransactionOptions options,
+            CancellationToken cancellationToken)
         {
-            string sent = mined.Count == 0
+            string status = $"{step.Contract}.{step.Function} ({_mined.Count + 1} of {total})";
+            _log.Progress(new OperationProgress(Activity, status, 100 * _mined.Count / total));
+            if (BeforeEachStep != null)
+            {
+                await BeforeEachStep(step.Planned, cancellationToken).ConfigureAwait(false);
+            }
+
+            // An estimate from planning holds only while nothing has changed the chain since.
+            if (!step.Estimated || _mined.Count > 0 || BeforeEachStep != null)
+            {
+                var fees = new TransactionFees(step.Plan.MaxFeePerGas, step.Plan.MaxPriorityFeePerGas);
+                await step.EstimateAsync(_chain, key.Address, fees, options, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+
+            FabstirTransaction mined = await step.SendAsync(_chain, key, nonce, options, cancellationToken)
+                .ConfigureAwait(false);
+            _mined.Add(mined);
+        }
+
+        private void ReportPartial(RegistrationPlan plan, FabstirException ex)
+        {
+            string sent = _mined.Count == 0
                 ? "No transaction of this run was mined."
-                : "Mined before the failure: " + string.Join(", ", mined.Select(t => $"{t.Function} {t.Hash}")) + ".";
-            int left = plan.Steps.Count - mined.Count;
-            _log.Warning($"The registration stopped at step {mined.Count + 1} of {plan.Steps.Count}. {sent}");
-            string resume = $"{sent} {left} step(s) were not done. Run the same command again: it reads the " +
-                "chain and sends only what is still missing.";
-            ex.RecommendedAction = ex.RecommendedAction == null ? resume : ex.RecommendedAction + " " + resume;
+                : "Mined before the failure: " +
+                    string.Join(", ", _mined.Select(t => $"{t.Function} {t.Hash}")) + ".";
+            int left = plan.Steps.Count - _mined.Count;
+            int step = _mined.Count + 1;
+            _log.Warning($"The registration stopped at step {step} of {plan.Steps.Count}. {sent}");
+            string resume = $"{sent} {left} step(s) were not done. Run the same command again: it reads " +
+                "the chain and sends only what is still missing.";
+            ex.RecommendedAction = ex.RecommendedAction == null
+                ? resume
+                : ex.RecommendedAction + " " + resume;
         }
     }
 }

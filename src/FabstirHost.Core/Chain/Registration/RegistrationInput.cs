@@ -167,6 +167,12 @@ namespace FabstirHost.Core.Chain.Registration
                 return null;
             }
 
+            if (!request.NoStart)
+            {
+                // The node would exit at start-up without it: say so before reading the chain.
+                ModelFile.EnsureGguf(request.ModelPath!);
+            }
+
             string fileName = Path.GetFileName(request.ModelPath!);
             ModelSpec? served = models.FirstOrDefault(m => m.FileName == fileName);
             var unserved = models.Where(m => !m.Equals(served)).ToList();

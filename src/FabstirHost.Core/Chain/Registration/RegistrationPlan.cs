@@ -21,7 +21,11 @@ namespace FabstirHost.Core.Chain.Registration
     /// <summary>One transaction of a registration plan, with what it may cost.</summary>
     public sealed class FabstirPlannedTransaction
     {
-        internal FabstirPlannedTransaction(int step, string arguments, FabstirTransactionPlan plan, bool gasAssumed)
+        internal FabstirPlannedTransaction(
+            int step,
+            string arguments,
+            FabstirTransactionPlan plan,
+            bool gasAssumed)
         {
             Step = step;
             Arguments = arguments;
@@ -121,7 +125,9 @@ namespace FabstirHost.Core.Chain.Registration
             HostAddress = hostAddress;
             Url = input.UrlText;
             ApiPort = input.ApiPort;
-            Models = input.Models.Select(m => new FabstirRegisteredModel(m, m.Equals(input.ServedModel))).ToList();
+            Models = input.Models
+                .Select(m => new FabstirRegisteredModel(m, m.Equals(input.ServedModel)))
+                .ToList();
             Generation = generation;
             Record = record;
             StakeRaw = stake;
@@ -190,6 +196,7 @@ namespace FabstirHost.Core.Chain.Registration
             {
                 $"Register host {HostAddress} at {Url} ({Status}; NodeRegistry {Generation} pricing).",
             };
+
             if (NodeAction != null)
             {
                 lines.Add("Node: " + NodeAction);

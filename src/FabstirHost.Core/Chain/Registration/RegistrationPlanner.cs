@@ -42,15 +42,18 @@ namespace FabstirHost.Core.Chain.Registration
             CancellationToken cancellationToken)
         {
             await _chain.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            PricingGeneration generation = await _registry.ProbeGenerationAsync(cancellationToken).ConfigureAwait(false);
-            FabstirNodeRecord record = await _registry.GetNodeAsync(host, cancellationToken).ConfigureAwait(false);
+            PricingGeneration generation = await _registry.ProbeGenerationAsync(cancellationToken)
+                .ConfigureAwait(false);
+            FabstirNodeRecord record = await _registry.GetNodeAsync(host, cancellationToken)
+                .ConfigureAwait(false);
             _log.Verbose(record.IsRegistered
                 ? $"{host} is registered at {record.ApiUrl} with {record.ModelIds.Count} model(s), stake " +
                     $"{record.Stake} FAB."
                 : $"{host} is not registered on NodeRegistry {_registry.Address}.");
             await EnsureApprovedAsync(input.Models, cancellationToken).ConfigureAwait(false);
 
-            PriceBounds bounds = await _registry.GetPriceBoundsAsync(cancellationToken).ConfigureAwait(false);
+            PriceBounds bounds = await _registry.GetPriceBoundsAsync(cancellationToken)
+                .ConfigureAwait(false);
             BigInteger native = ResolvePrice(input.Request.NativePrice, PriceKind.Native, bounds);
             BigInteger stable = ResolvePrice(input.Request.StablePrice, PriceKind.Stable, bounds);
             if (record.IsRegistered && !record.Active)
@@ -76,7 +79,8 @@ namespace FabstirHost.Core.Chain.Registration
             }
             else
             {
-                stake = await PlanRegistrationAsync(steps, input, host, metadata, native, stable, cancellationToken)
+                var prices = (native, stable);
+                stake = await PlanRegistrationAsync(steps, input, host, metadata, prices, cancellationToken)
                     .ConfigureAwait(false);
             }
 
@@ -88,7 +92,9 @@ namespace FabstirHost.Core.Chain.Registration
                 input, host, generation, record, stake, native, stable, bounds, metadata, steps, ethBalance);
         }
 
-        private async Task EnsureApprovedAsync(IReadOnlyList<ModelSpec> models, CancellationToken cancellationToken)
+        private async Task EnsureApprovedAsync(
+            IReadOnlyList<ModelSpec> models,
+            CancellationToken cancellationToken)
         {
             var refused = new List<ModelSpec>();
             foreach (ModelSpec model in models)
@@ -104,7 +110,8 @@ namespace FabstirHost.Core.Chain.Registration
                 return;
             }
 
-            IReadOnlyList<FabstirModel> all = await _models.GetAllModelsAsync(cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<FabstirModel> all = await _models.GetAllModelsAsync(cancellationToken)
+                .ConfigureAwait(false);
             var approved = all.Where(m => m.Approved).Select(m => "'" + m.Spec + "'").ToList();
             throw new FabstirException(
                 RegistrationErrors.ModelNotApproved,
@@ -120,8 +127,10 @@ namespace FabstirHost.Core.Chain.Registration
         private BigInteger ResolvePrice(PriceSetting? given, PriceKind kind, PriceBounds bounds)
         {
             PriceSetting price = given ?? (kind == PriceKind.Stable
-                ? PriceSetting.FromHuman(RegistrationRequest.DefaultUsdcPerMillionTokens, PriceUnit.UsdcPerMillionTokens)
-                : PriceSetting.FromHuman(RegistrationRequest.DefaultGweiPerMillionTokens, PriceUnit.GweiPerMillionTokens));
+                ? PriceSetting.FromHuman(
+                    RegistrationRequest.DefaultUsdcPerMillionTokens, PriceUnit.UsdcPerMillionTokens)
+                : PriceSetting.FromHuman(
+                    RegistrationRequest.DefaultGweiPerMillionTokens, PriceUnit.GweiPerMillionTokens));
             BigInteger raw = price.ToRaw(bounds.Precision);
             bounds.Check(kind, raw);
             return raw;
@@ -132,11 +141,11 @@ namespace FabstirHost.Core.Chain.Registration
             RegistrationInput input,
             string host,
             string metadata,
-            BigInteger native,
-            BigInteger stable,
+            (BigInteger Native, BigInteger Stable) prices,
             CancellationToken cancellationToken)
         {
-            BigInteger minimum = await _registry.GetMinimumStakeAsync(cancellationToken).ConfigureAwait(false);
+            BigInteger minimum = await _registry.GetMinimumStakeAsync(cancellationToken)
+                .ConfigureAwait(false);
             BigInteger balance = await FabstirWallet.TokenBalanceAsync(
                 _chain, "FAB token", Profile.FabToken, host, cancellationToken).ConfigureAwait(false);
             if (balance < minimum)
@@ -164,7 +173,8 @@ namespace FabstirHost.Core.Chain.Registration
             }
             else
             {
-                _log.Verbose($"The FAB allowance of NodeRegistry is {Fab(allowance.Value)} FAB: no approval needed.");
+                _log.Verbose($"The FAB allowance of NodeRegistry is {Fab(allowance.Value)} FAB: " +
+                    "no approval needed.");
             }
 
             var register = new RegisterNodeFunction
@@ -172,19 +182,21 @@ namespace FabstirHost.Core.Chain.Registration
                 Metadata = metadata,
                 ApiUrl = input.UrlText,
                 ModelIds = input.Models.Select(m => m.IdBytes).ToList(),
-                MinPricePerTokenNative = native,
-                MinPricePerTokenStable = stable,
+                MinPricePerTokenNative = prices.Native,
+                MinPricePerTokenStable = prices.Stable,
             };
+
             steps.Add(new PlannedStep<RegisterNodeFunction>(
                 NodeRegistry.ContractName,
                 _registry.Address,
                 register,
                 $"metadata {metadata}, apiUrl {input.UrlText}, models [{ModelList(input.Models)}], " +
-                $"native {NativeText(native)}, stable {StableText(stable)}",
+                $"native {NativeText(prices.Native)}, stable {StableText(prices.Stable)}",
                 250000 + SlotsGas(metadata) + SlotsGas(input.UrlText) + (70000 * input.Models.Count))
             {
                 DependsOnEarlier = steps.Count > 0,
             });
+
             return minimum;
         }
 
@@ -198,24 +210,32 @@ namespace FabstirHost.Core.Chain.Registration
             if (record.ApiUrl != input.UrlText)
             {
                 steps.Add(new PlannedStep<UpdateApiUrlFunction>(
-                    NodeRegistry.ContractName, address, new UpdateApiUrlFunction { NewApiUrl = input.UrlText },
-                    $"{input.UrlText} (was {record.ApiUrl})", 40000 + SlotsGas(input.UrlText)));
+                    NodeRegistry.ContractName,
+                    address,
+                    new UpdateApiUrlFunction { NewApiUrl = input.UrlText },
+                    $"{input.UrlText} (was {record.ApiUrl})",
+                    40000 + SlotsGas(input.UrlText)));
             }
 
             if (!HostMetadata.SameAs(record.Metadata, JObject.Parse(metadata)))
             {
                 steps.Add(new PlannedStep<UpdateMetadataFunction>(
-                    NodeRegistry.ContractName, address, new UpdateMetadataFunction { NewMetadata = metadata },
-                    metadata, 40000 + SlotsGas(metadata)));
+                    NodeRegistry.ContractName,
+                    address,
+                    new UpdateMetadataFunction { NewMetadata = metadata },
+                    metadata,
+                    40000 + SlotsGas(metadata)));
             }
 
-            var wanted = new HashSet<string>(input.Models.Select(m => m.Id), StringComparer.OrdinalIgnoreCase);
+            var wanted = new HashSet<string>(
+                input.Models.Select(m => m.Id), StringComparer.OrdinalIgnoreCase);
             if (!wanted.SetEquals(record.ModelIds) || record.ModelIds.Count != wanted.Count)
             {
+                var ids = input.Models.Select(m => m.IdBytes).ToList();
                 steps.Add(new PlannedStep<UpdateSupportedModelsFunction>(
                     NodeRegistry.ContractName,
                     address,
-                    new UpdateSupportedModelsFunction { NewModelIds = input.Models.Select(m => m.IdBytes).ToList() },
+                    new UpdateSupportedModelsFunction { NewModelIds = ids },
                     $"[{ModelList(input.Models)}] (was {record.ModelIds.Count} model(s))",
                     60000 + (60000 * (record.ModelIds.Count + input.Models.Count))));
             }
@@ -232,7 +252,8 @@ namespace FabstirHost.Core.Chain.Registration
             CancellationToken cancellationToken)
         {
             // Prices depend on the host being registered and the models being supported.
-            bool dependent = steps.Any(s => s.Function == "registerNode" || s.Function == "updateSupportedModels");
+            bool dependent = steps.Any(s =>
+                s.Function == "registerNode" || s.Function == "updateSupportedModels");
             var pricing = new PricingPlanner(_chain, _registry.Address, host, Profile.UsdcToken);
             IEnumerable<PlannedStep> priceSteps = generation == PricingGeneration.Phase18
                 ? await pricing.Phase18Async(input.Models, record, native, stable, cancellationToken)
@@ -255,7 +276,8 @@ namespace FabstirHost.Core.Chain.Registration
             RegistrationRequest request,
             CancellationToken cancellationToken)
         {
-            BigInteger balance = await _chain.GetEthBalanceAsync(host, cancellationToken).ConfigureAwait(false);
+            BigInteger balance = await _chain.GetEthBalanceAsync(host, cancellationToken)
+                .ConfigureAwait(false);
             if (steps.Count == 0)
             {
                 return balance;
@@ -264,7 +286,8 @@ namespace FabstirHost.Core.Chain.Registration
             TransactionFees fees = await _chain.GetFeesAsync(cancellationToken).ConfigureAwait(false);
             for (int i = 0; i < steps.Count; i++)
             {
-                await steps[i].PlanAsync(_chain, host, fees, i + 1, request.Transactions, cancellationToken)
+                await steps[i]
+                    .PlanAsync(_chain, host, fees, i + 1, request.Transactions, cancellationToken)
                     .ConfigureAwait(false);
             }
 
@@ -286,12 +309,14 @@ namespace FabstirHost.Core.Chain.Registration
 
         internal static string NativeText(BigInteger raw, BigInteger? precision = null)
         {
-            return $"{raw} ({PriceUnits.FromRaw(raw, PriceUnit.GweiPerMillionTokens, precision)} gwei per million tokens)";
+            decimal human = PriceUnits.FromRaw(raw, PriceUnit.GweiPerMillionTokens, precision);
+            return $"{raw} ({human} gwei per million tokens)";
         }
 
         internal static string StableText(BigInteger raw, BigInteger? precision = null)
         {
-            return $"{raw} ({PriceUnits.FromRaw(raw, PriceUnit.UsdcPerMillionTokens, precision)} USDC per million tokens)";
+            decimal human = PriceUnits.FromRaw(raw, PriceUnit.UsdcPerMillionTokens, precision);
+            return $"{raw} ({human} USDC per million tokens)";
         }
 
         internal static string ModelList(IEnumerable<ModelSpec> models)

@@ -88,7 +88,10 @@ namespace FabstirHost.Core.Chain.Registration
         /// <summary>Register models the node will not serve.</summary>
         public bool Force { get; set; }
 
-        /// <summary>How to launch the node (binary, supervisor, timeouts); model, ports and key are set here.</summary>
+        /// <summary>
+        /// How to launch the node (binary, supervisor, timeouts); the model, ports and key are set
+        /// by the registration.
+        /// </summary>
         public NodeLaunchOptions? NodeOptions { get; set; }
 
         /// <summary>How long the public URL may take to answer /health.</summary>
