@@ -94,6 +94,23 @@ namespace FabstirHost
             }
         }
 
+        /// <summary>
+        /// Records a change in config.json (see <see cref="HostConfigSync"/>), inside Run so what it
+        /// reports reaches the pipeline.
+        /// </summary>
+        protected void RecordInConfig(
+            string address,
+            string? url = null,
+            System.Collections.Generic.IReadOnlyList<string>? models = null,
+            bool? registered = null)
+        {
+            Run(_ =>
+            {
+                HostConfigSync.Record(Paths, address, Log, url, models, registered);
+                return System.Threading.Tasks.Task.FromResult(true);
+            });
+        }
+
         /// <summary>Unlocks the host key, prompting for the keystore password when allowed.</summary>
         protected HostKey UnlockKey()
         {

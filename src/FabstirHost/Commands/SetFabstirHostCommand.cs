@@ -76,14 +76,11 @@ namespace FabstirHost.Commands
                 ProbeTimeout = System.TimeSpan.FromSeconds(ProbeTimeoutSec),
             };
             HostTransactionPlan plan = Run(token => HostUpdater.PlanAsync(host, request, Log, token));
-            SendHostUpdate(host, plan, update => Invoke(() =>
-            {
-                HostConfigSync.Record(Paths, host.Address, Log,
-                    url: Url == null ? null : update.Host?.ApiUrl,
-                    models: Model == null ? null : update.Host?.Models.Select(m => m.Spec).ToList(),
-                    registered: true);
-                return true;
-            }));
+            SendHostUpdate(host, plan, update => RecordInConfig(
+                host.Address,
+                url: Url == null ? null : update.Host?.ApiUrl,
+                models: Model == null ? null : update.Host?.Models.Select(m => m.Spec).ToList(),
+                registered: true));
         }
     }
 

@@ -51,11 +51,7 @@ namespace FabstirHost.Commands
                 result = Run(token => FabstirUnregistration.ExecuteAsync(host, plan, record, key, token));
             }
 
-            Invoke(() =>
-            {
-                HostConfigSync.Record(Paths, host.Address, Log, registered: false);
-                return true;
-            });
+            RecordInConfig(host.Address, registered: false);
             if (StopNode)
             {
                 var controller = new NodeController(Paths);
