@@ -110,6 +110,9 @@ try {
         Out-String -Width 200 | Write-Host
     Write-Note "Its public URL, probed as a client would: $(Test-FabstirEndpoint -Url $registered.Url)"
 
+    Write-Step 'Get-FabstirNodeLog -Tail 8: the node output the supervisor keeps (colour codes stripped)'
+    Get-FabstirNodeLog -Tail 8 | Format-Table Time, Stream, Text -AutoSize | Out-String -Width 200 | Write-Host
+
     Write-Step 'Register-FabstirHost again with the same arguments: nothing to send'
     Write-Note 'It reads the chain, finds it already matches, and reuses the running node.'
     $again = Register-FabstirHost @registration

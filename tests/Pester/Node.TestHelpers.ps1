@@ -69,7 +69,7 @@ function Wait-NothingInHome([string] $Path, [int] $TimeoutSec = 10) {
 
 function Remove-NodeTestHome($TestHome) {
     if (-not $TestHome) { return }
-    Stop-FabstirNode -TimeoutSec 2 -ErrorAction SilentlyContinue
+    try { Stop-FabstirNode -TimeoutSec 2 -ErrorAction Stop -WarningAction SilentlyContinue } catch { }
     foreach ($id in Get-ProcessInHome $TestHome.Home) {
         Stop-Process -Id $id -Force -ErrorAction SilentlyContinue
     }

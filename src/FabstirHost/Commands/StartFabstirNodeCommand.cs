@@ -44,7 +44,7 @@ namespace FabstirHost.Commands
         [ValidateRange(1, 65533)]
         public int P2PPort { get; set; }
 
-        /// <summary>The fabstir-llm-node binary. Defaults to the configuration, FABSTIR_NODE_PATH, then the PATH.</summary>
+        /// <summary>The fabstir-llm-node binary. Defaults to this instance's configuration, then FABSTIR_NODE_PATH, then the PATH.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? NodePath { get; set; }
@@ -116,7 +116,7 @@ namespace FabstirHost.Commands
                 : portGiven ? null : config?.P2PPort;
             var options = new NodeLaunchOptions(Paths)
             {
-                NodePath = NodePath ?? NodePathFromConfig(config),
+                NodePath = config?.NodePath,
                 ModelPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(modelPath),
                 ApiPort = apiPort,
                 P2PPort = p2pPort,
@@ -146,14 +146,6 @@ namespace FabstirHost.Commands
 
             NodeCommandSupport.AddChainEnvironment(options, config);
             return options;
-        }
-
-        // FABSTIR_NODE_PATH, when set, wins over the saved path.
-        private static string? NodePathFromConfig(HostConfig? config)
-        {
-            bool environmentSet = !string.IsNullOrWhiteSpace(
-                System.Environment.GetEnvironmentVariable(NodeEnvironment.NodePathVariable));
-            return environmentSet ? null : config?.NodePath;
         }
 
         private void SaveSettings(FabstirNode node, NodeLaunchOptions options)

@@ -56,6 +56,10 @@ namespace FabstirHost.Core.Chain.Registration
                 .ConfigureAwait(false);
             BigInteger native = ResolvePrice(input.Request.NativePrice, PriceKind.Native, bounds);
             BigInteger stable = ResolvePrice(input.Request.StablePrice, PriceKind.Stable, bounds);
+            _log.Verbose(
+                $"Prices within the registry's bounds: native {NativeText(native, bounds.Precision)} " +
+                $"(raw {bounds.MinNative} to {bounds.MaxNative}), " +
+                $"stable {StableText(stable, bounds.Precision)} (raw {bounds.MinStable} to {bounds.MaxStable}).");
             if (record.IsRegistered && !record.Active)
             {
                 throw new FabstirException(
@@ -107,6 +111,7 @@ namespace FabstirHost.Core.Chain.Registration
 
             if (refused.Count == 0)
             {
+                _log.Verbose($"Approved in ModelRegistry {_models.Address}: {ModelList(models)}.");
                 return;
             }
 
@@ -159,6 +164,7 @@ namespace FabstirHost.Core.Chain.Registration
                     host);
             }
 
+            _log.Verbose($"{host} holds {Fab(balance)} FAB: enough for the stake of {Fab(minimum)} FAB.");
             var allowanceCall = new AllowanceFunction { Owner = host, Spender = _registry.Address };
             var allowance = await _chain.CallAsync<AllowanceFunction, UintOutput>(
                 "FAB token", Profile.FabToken, allowanceCall, cancellationToken).ConfigureAwait(false);
@@ -304,6 +310,7 @@ namespace FabstirHost.Core.Chain.Registration
                     host);
             }
 
+            _log.Verbose($"{host} holds {Eth(balance)} ETH: enough for at most {Eth(need)} ETH of gas.");
             return balance;
         }
 
