@@ -1,10 +1,10 @@
 using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.Contracts;
 
-// Public mappings of the legacy NodeRegistry: the per-model overrides and per-token prices that
-// getModelPricing falls back through. Registration reads them to know what clients are charged.
-namespace FabstirHost.Core.Chain.Registration
+// Typed messages for the legacy registry's public price mappings, read to send only what differs.
+namespace FabstirHost.Core.Chain.Contracts
 {
+    /// <summary>Legacy: a model's native override (0 = the node default applies).</summary>
     [Function("modelPricingNative", "uint256")]
     internal sealed class ModelPricingNativeFunction : FunctionMessage
     {
@@ -15,6 +15,7 @@ namespace FabstirHost.Core.Chain.Registration
         public byte[] ModelId { get; set; } = new byte[32];
     }
 
+    /// <summary>Legacy: a model's stable override (0 = the node default applies).</summary>
     [Function("modelPricingStable", "uint256")]
     internal sealed class ModelPricingStableFunction : FunctionMessage
     {
@@ -25,6 +26,7 @@ namespace FabstirHost.Core.Chain.Registration
         public byte[] ModelId { get; set; } = new byte[32];
     }
 
+    /// <summary>Legacy: a host's node-wide price in one token other than the native coin.</summary>
     [Function("customTokenPricing", "uint256")]
     internal sealed class CustomTokenPricingFunction : FunctionMessage
     {
