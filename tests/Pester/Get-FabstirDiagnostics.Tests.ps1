@@ -18,6 +18,7 @@ Describe 'Get-FabstirDiagnostics' {
         Remove-Item $script:testHome -Recurse -Force -ErrorAction SilentlyContinue
         Remove-Item Env:FABSTIR_HOME -ErrorAction SilentlyContinue
         if ($script:savedNodePath) { $env:FABSTIR_NODE_PATH = $script:savedNodePath }
+        else { Remove-Item Env:FABSTIR_NODE_PATH -ErrorAction SilentlyContinue }
     }
 
     It 'returns the checks in order, typed, with the chain skipped without a host address' {
