@@ -43,6 +43,38 @@ Describe 'Start-FabstirNode' {
         $node.ModelPath | Should -Be $t.Model
     }
 
+    Context 'with the host key in the keystore' {
+        BeforeEach {
+            # anvil's first public dev key: a test value, never a real one
+            $script:key = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
+            $password = ConvertTo-SecureString 'keystore-test-password' -AsPlainText -Force
+            Import-FabstirWallet -PrivateKey (ConvertTo-SecureString $key -AsPlainText -Force) -KeystorePassword $password |
+                Out-Null
+        }
+
+        AfterEach {
+            Remove-Item Env:FABSTIR_KEYSTORE_PASSWORD -ErrorAction Ignore
+        }
+
+        It 'unlocks it and gives the key to the node only' {
+            $env:FABSTIR_KEYSTORE_PASSWORD = 'keystore-test-password'
+
+            $node = Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node
+
+            $nodeEnvironment = (Get-Content "/proc/$($node.ProcessId)/environ" -Raw) -split "`0"
+            $nodeEnvironment | Should -Contain "HOST_PRIVATE_KEY=$key"
+            $nodeEnvironment | Where-Object { $_ -like 'FABSTIR_KEYSTORE_PASSWORD=*' } | Should -BeNullOrEmpty
+            $supervisor = (Get-Content "/proc/$($node.SupervisorProcessId)/environ" -Raw) + (Get-Content "/proc/$($node.SupervisorProcessId)/cmdline" -Raw)
+            $supervisor | Should -Not -Match $key.Substring(2)
+        }
+
+        It 'refuses to start a node without the key when the keystore cannot be unlocked' {
+            { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node -ErrorAction Stop } |
+                Should -Throw -ErrorId "KeystorePasswordRequired$errorSuffix"
+            Get-ProcessInHome $t.Home | Should -BeNullOrEmpty
+        }
+    }
+
     It 'says what to give when there are neither parameters nor configuration' {
         { Start-FabstirNode -ErrorAction Stop } | Should -Throw -ErrorId "NodeSettingsMissing$errorSuffix" -ExpectedMessage '*-ModelPath*'
     }
