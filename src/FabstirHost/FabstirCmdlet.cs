@@ -42,6 +42,9 @@ namespace FabstirHost
         protected T Run<T>(Func<CancellationToken, Task<T>> operation)
         {
             Task<T> task = Task.Run(() => operation(Stopping));
+
+            // Wake the pump as soon as the operation ends, not at the next poll.
+            task.ContinueWith(_ => _writesPending.Set(), TaskScheduler.Default);
             while (!task.IsCompleted)
             {
                 _writesPending.WaitOne(100);
@@ -114,6 +117,12 @@ namespace FabstirHost
             }
 
             return record;
+        }
+
+        /// <summary>Queues a write (WriteObject, WriteVerbose, ...) from any thread for the pipeline thread.</summary>
+        protected void Post(Action write)
+        {
+            Enqueue(write);
         }
 
         private void Enqueue(Action write)

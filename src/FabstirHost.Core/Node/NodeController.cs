@@ -1,0 +1,538 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using FabstirHost.Core.Config;
+
+namespace FabstirHost.Core.Node
+{
+    /// <summary>
+    /// Starts, stops and inspects the node of one FabstirHost home. The node runs under a detached
+    /// supervisor; this class talks to it while a start is watched, and otherwise works from the
+    /// state file and the processes it names.
+    /// </summary>
+    public sealed class NodeController
+    {
+        private const string Activity = "Starting fabstir-llm-node";
+        private static readonly TimeSpan HealthWindow = TimeSpan.FromSeconds(10);
+        private static readonly TimeSpan SupervisorExitGrace = TimeSpan.FromSeconds(10);
+        private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
+        public NodeController(FabstirPaths paths)
+        {
+            Paths = paths;
+        }
+
+        public FabstirPaths Paths { get; }
+
+        /// <summary>
+        /// Checks everything, starts the node under a detached supervisor and returns once it is
+        /// ready and its /health answers. On any failure, timeout or cancellation nothing is left
+        /// running.
+        /// </summary>
+        public async Task<FabstirNode> StartAsync(NodeLaunchOptions options, IOperationLog log, CancellationToken cancel)
+        {
+            Paths.EnsureCreated();
+            using (StartLock.Acquire(Paths))
+            {
+                EnsureNotRunning();
+                NodeSettings settings = Prepare(options, log);
+                Dictionary<string, string> environment = NodeEnvironment.Build(options, settings.ModelPath);
+                log.Debug("Node environment variables: " + string.Join(", ", environment.Keys.OrderBy(k => k)) +
+                    (options.PrivateKey != null ? ", " + NodeEnvironment.PrivateKeyVariable + " (over a pipe)" : ""));
+                SecureFile.TryDelete(Paths.StopRequestFile);
+                return await LaunchAsync(options, settings, environment, log, cancel).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// Stops the node: SIGINT, then SIGTERM half-way through the timeout, then SIGKILL. Returns
+        /// false when there was nothing to stop. A recorded id that now names another process is
+        /// never signalled.
+        /// </summary>
+        public async Task<bool> StopAsync(TimeSpan timeout, IOperationLog log, CancellationToken cancel)
+        {
+            NodeState? state = NodeStateStore.Load(Paths);
+            if (state == null)
+            {
+                log.Verbose($"No node is running: there is no state file at '{Paths.StateFile}'.");
+                return false;
+            }
+
+            ProcessLiveness supervisor = ProcessIdentity.Check(state.SupervisorPid, state.SupervisorStartToken);
+            ProcessLiveness node = state.NodePid.HasValue
+                ? ProcessIdentity.Check(state.NodePid.Value, state.NodeStartToken)
+                : ProcessLiveness.Gone;
+            if (supervisor != ProcessLiveness.Alive && node != ProcessLiveness.Alive)
+            {
+                ReportNothingToStop(state, supervisor, node, log);
+                return false;
+            }
+
+            SecureFile.WriteAllTextAtomic(Paths.StopRequestFile, DateTime.UtcNow.ToString("o"));
+            if (node == ProcessLiveness.Alive)
+            {
+                await StopNodeProcessAsync(state.NodePid!.Value, state.NodeStartToken, timeout, log, cancel)
+                    .ConfigureAwait(false);
+            }
+
+            if (supervisor == ProcessLiveness.Alive)
+            {
+                await StopSupervisorAsync(state, log, cancel).ConfigureAwait(false);
+            }
+            else
+            {
+                log.Warning($"The supervisor (process {state.SupervisorPid}) was not running; the node was stopped directly.");
+            }
+
+            MarkStopped();
+            SecureFile.TryDelete(Paths.StopRequestFile);
+            return true;
+        }
+
+        /// <summary>The node's status from the state file, the processes and, if up, its HTTP API.</summary>
+        public Task<FabstirNode> GetAsync(CancellationToken cancel)
+        {
+            return GetAsync(probe: true, cancel);
+        }
+
+        public async Task<FabstirNode> GetAsync(bool probe, CancellationToken cancel)
+        {
+            NodeState? state = NodeStateStore.Load(Paths);
+            FabstirNode node = NodeReport.From(Paths, state);
+            if (probe && node.ApiPort.HasValue && node.ProcessId.HasValue
+                && (node.Status == NodeStatus.Ready || node.Phase >= NodePhase.ApiStarted))
+            {
+                TimeSpan timeout = TimeSpan.FromSeconds(2);
+                NodeProbeResult health = await NodeProbe.HealthAsync(node.ApiPort.Value, timeout, cancel).ConfigureAwait(false);
+                node.HealthStatus = health.Ok ? health.Status ?? "ok" : health.Error ?? $"HTTP {health.StatusCode}";
+                NodeProbeResult version = await NodeProbe.VersionAsync(node.ApiPort.Value, timeout, cancel).ConfigureAwait(false);
+                node.Version = version.Ok ? version.Status : null;
+            }
+
+            return node;
+        }
+
+        /// <summary>Waits, with one deadline, for the node to be Ready (or Stopped).</summary>
+        public async Task<FabstirNode> WaitAsync(
+            bool untilStopped, TimeSpan timeout, IOperationLog log, CancellationToken cancel)
+        {
+            NodeStatus wanted = untilStopped ? NodeStatus.Stopped : NodeStatus.Ready;
+            DateTime deadline = DateTime.UtcNow + timeout;
+            string activity = $"Waiting for the node to be {wanted}";
+            while (true)
+            {
+                FabstirNode node = await GetAsync(probe: false, cancel).ConfigureAwait(false);
+                bool done = untilStopped
+                    ? node.Status == NodeStatus.Stopped || node.Status == NodeStatus.CrashLoop
+                    : node.Status == NodeStatus.Ready;
+                if (done)
+                {
+                    log.Progress(new OperationProgress(activity, "Done", 100, completed: true));
+                    return untilStopped ? node : await GetAsync(probe: true, cancel).ConfigureAwait(false);
+                }
+
+                if (!untilStopped && node.Status == NodeStatus.CrashLoop)
+                {
+                    throw new FabstirException(
+                        "NodeCrashLoop",
+                        FabstirErrorCategory.ResourceUnavailable,
+                        $"The node will not become ready: it crashed {node.RestartCount + 1} times and its supervisor " +
+                        $"gave up (last exit code {node.LastExitCode}). See Get-FabstirNodeLog, then Start-FabstirNode.",
+                        Paths.StateFile);
+                }
+
+                TimeSpan left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero)
+                {
+                    log.Progress(new OperationProgress(activity, "Timed out", -1, completed: true));
+                    throw new FabstirException(
+                        "NodeWaitTimeout",
+                        FabstirErrorCategory.OperationTimeout,
+                        $"The node was not {wanted} within {timeout.TotalSeconds:0.#} s; it is {Describe(node)}. " +
+                        "Wait longer with -TimeoutSec, or look at Get-FabstirNodeLog.",
+                        Paths.StateFile);
+                }
+
+                log.Progress(new OperationProgress(activity, $"{Describe(node)}, {left.TotalSeconds:0} s left"));
+                await Task.Delay(left < TimeSpan.FromMilliseconds(250) ? left : TimeSpan.FromMilliseconds(250), cancel)
+                    .ConfigureAwait(false);
+            }
+        }
+
+        internal static string Describe(FabstirNode node)
+        {
+            return node.Status == NodeStatus.Starting ? $"Starting (phase {node.Phase})" : node.Status.ToString();
+        }
+
+        private void EnsureNotRunning()
+        {
+            NodeState? state = NodeStateStore.Load(Paths);
+            if (state == null || state.Status == NodeStateStatus.Stopped)
+            {
+                return;
+            }
+
+            ProcessLiveness supervisor = ProcessIdentity.Check(state.SupervisorPid, state.SupervisorStartToken);
+            ProcessLiveness node = state.NodePid.HasValue
+                ? ProcessIdentity.Check(state.NodePid.Value, state.NodeStartToken)
+                : ProcessLiveness.Gone;
+            if (supervisor == ProcessLiveness.Alive || node == ProcessLiveness.Alive)
+            {
+                int pid = node == ProcessLiveness.Alive ? state.NodePid!.Value : state.SupervisorPid;
+                throw new FabstirException(
+                    "NodeAlreadyRunning",
+                    FabstirErrorCategory.ResourceExists,
+                    $"A node of this instance ('{Paths.Home}') is already running (process {pid}, status {state.Status}). " +
+                    "Stop it with Stop-FabstirNode, or use another FABSTIR_HOME for a second node.",
+                    pid);
+            }
+        }
+
+        private static NodeSettings Prepare(NodeLaunchOptions options, IOperationLog log)
+        {
+            string? nodePath = NodeEnvironment.ResolveNodePath(options.NodePath);
+            Preflight.CheckBinary(nodePath);
+            log.Verbose($"Node binary: '{nodePath}'.");
+            if (string.IsNullOrWhiteSpace(options.ModelPath))
+            {
+                throw new FabstirException(
+                    "ModelPathMissing",
+                    FabstirErrorCategory.InvalidArgument,
+                    "No model file was given. Give the GGUF model with -ModelPath.",
+                    null);
+            }
+
+            string modelPath = Path.GetFullPath(options.ModelPath);
+            Preflight.CheckModel(modelPath);
+            log.Verbose($"Model file: '{modelPath}' (GGUF).");
+            Preflight.CheckPorts(options.ApiPort, options.EffectiveP2PPort);
+            log.Verbose($"Ports free: API {options.ApiPort}/tcp, P2P {options.EffectiveP2PPort}-" +
+                $"{options.EffectiveP2PPort + 1}/tcp and {options.EffectiveP2PPort + 2}/udp.");
+            return new NodeSettings
+            {
+                NodePath = nodePath!,
+                ModelPath = modelPath,
+                ApiPort = options.ApiPort,
+                P2PPort = options.EffectiveP2PPort,
+                LogLevel = options.LogLevel,
+                Environment = options.Environment.Count == 0 ? null : new Dictionary<string, string>(options.Environment),
+            };
+        }
+
+        private async Task<FabstirNode> LaunchAsync(
+            NodeLaunchOptions options,
+            NodeSettings settings,
+            Dictionary<string, string> environment,
+            IOperationLog log,
+            CancellationToken cancel)
+        {
+            var supervisorSettings = new SupervisorSettings
+            {
+                Home = Paths.Home,
+                Environment = environment,
+                Node = settings,
+                MaxRestarts = options.MaxRestarts,
+                RestartDelayMs = (int)options.RestartDelay.TotalMilliseconds,
+                StableAfterMs = (int)options.StableAfter.TotalMilliseconds,
+                LogMaxBytes = options.LogMaxBytes,
+                LogFiles = options.LogFiles,
+            };
+            DateTime deadline = DateTime.UtcNow + options.ReadyTimeout;
+            NodePhase phase = NodePhase.Launching;
+            log.Progress(new OperationProgress(Activity, "Launching the supervisor", 0));
+            SupervisorSession session = SupervisorSession.Start(
+                options.SupervisorHost,
+                supervisorSettings,
+                options.PrivateKey,
+                report => phase = OnStartEvent(report, phase, log));
+            log.Verbose($"Supervisor started, process {session.ProcessId}; waiting for the node to be ready.");
+            try
+            {
+                await WaitForReadinessAsync(session, options.ReadyTimeout, deadline, () => phase, cancel)
+                    .ConfigureAwait(false);
+                NodeProbeResult health = await WaitForHealthAsync(settings.ApiPort, deadline, cancel).ConfigureAwait(false);
+                session.Detach();
+                log.Progress(new OperationProgress(Activity, "Ready", 100, completed: true));
+                log.Verbose($"The node answers {NodeProbe.LocalUrl(settings.ApiPort)}/health: " +
+                    $"HTTP 200, status '{health.Status}'.");
+                FabstirNode node = NodeReport.From(Paths, NodeStateStore.Load(Paths));
+                node.HealthStatus = health.Status;
+                return node;
+            }
+            catch (Exception)
+            {
+                log.Progress(new OperationProgress(Activity, "Stopping", -1, completed: true));
+                await AbortAsync(session, log).ConfigureAwait(false);
+                throw;
+            }
+            finally
+            {
+                session.Dispose();
+            }
+        }
+
+        private static NodePhase OnStartEvent(SupervisorEvent report, NodePhase phase, IOperationLog log)
+        {
+            if (report.Event == SupervisorEvents.Spawned)
+            {
+                log.Verbose($"Node process {report.Pid} started; loading the model.");
+                log.Progress(new OperationProgress(Activity, "Loading the model", 5));
+            }
+
+            if (report.Event == SupervisorEvents.Phase && report.Phase.HasValue)
+            {
+                NodePhase reached = report.Phase.Value;
+                log.Verbose($"Readiness: {reached}.");
+                log.Progress(new OperationProgress(Activity, PhaseText(reached), 100 * (int)reached / 4));
+                return reached;
+            }
+
+            return phase;
+        }
+
+        internal static string PhaseText(NodePhase phase)
+        {
+            switch (phase)
+            {
+                case NodePhase.ModelLoaded:
+                    return "Model loaded; starting P2P networking";
+                case NodePhase.P2PStarted:
+                    return "P2P started; starting the API server";
+                case NodePhase.ApiStarted:
+                    return "API server started; finishing startup";
+                case NodePhase.Running:
+                    return "Running; checking /health";
+                default:
+                    return "Loading the model";
+            }
+        }
+
+        private async Task WaitForReadinessAsync(
+            SupervisorSession session,
+            TimeSpan readyTimeout,
+            DateTime deadline,
+            Func<NodePhase> phase,
+            CancellationToken cancel)
+        {
+            TimeSpan left = deadline - DateTime.UtcNow;
+            Task timeout = Task.Delay(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancel);
+            Task first = await Task.WhenAny(session.Outcome, timeout).ConfigureAwait(false);
+            cancel.ThrowIfCancellationRequested();
+            if (first != session.Outcome)
+            {
+                throw new FabstirException(
+                    "NodeReadyTimeout",
+                    FabstirErrorCategory.OperationTimeout,
+                    $"The node was not ready within {readyTimeout.TotalSeconds:0.#} s; the last phase reached was " +
+                    $"{phase()} ({PhaseText(phase())}). It was stopped. Large models can take minutes to load: " +
+                    "raise -ReadyTimeoutSec, or see Get-FabstirNodeLog.",
+                    Paths.StateFile);
+            }
+
+            SupervisorEvent outcome = session.Outcome.Result;
+            switch (outcome.Event)
+            {
+                case SupervisorEvents.Ready:
+                    return;
+                case SupervisorEvents.ModelLoadFailed:
+                    throw new FabstirException(
+                        "NodeModelLoadFailed",
+                        FabstirErrorCategory.InvalidData,
+                        $"The node could not load its model: {outcome.Line} It was stopped, because it would " +
+                        "run without inference. Check the model file and that it fits the GPU.",
+                        Paths.StateFile);
+                case SupervisorEvents.Exited:
+                    throw new FabstirException(
+                        "NodeExitedEarly",
+                        FabstirErrorCategory.InvalidResult,
+                        $"The node exited with code {outcome.ExitCode} before it was ready (phase {outcome.Phase}). " +
+                        "Its last lines:" + Environment.NewLine + string.Join(Environment.NewLine,
+                            (outcome.LastLines ?? new List<string>()).Select(l => "    " + l)),
+                        session.NodeProcessId);
+                default:
+                    string stderr = session.StderrTail();
+                    throw new FabstirException(
+                        "SupervisorFailed",
+                        FabstirErrorCategory.InvalidResult,
+                        $"The node's supervisor failed: {outcome.Message}." +
+                        (stderr.Length > 0 ? " It said:" + Environment.NewLine + stderr : string.Empty),
+                        session.ProcessId);
+            }
+        }
+
+        private async Task<NodeProbeResult> WaitForHealthAsync(int apiPort, DateTime deadline, CancellationToken cancel)
+        {
+            DateTime healthDeadline = DateTime.UtcNow + HealthWindow;
+            if (healthDeadline > deadline)
+            {
+                healthDeadline = deadline;
+            }
+
+            NodeProbeResult health;
+            TimeSpan pause = TimeSpan.FromMilliseconds(20);
+            while (true)
+            {
+                health = await NodeProbe.HealthAsync(apiPort, TimeSpan.FromSeconds(2), cancel).ConfigureAwait(false);
+                if (health.Ok || DateTime.UtcNow >= healthDeadline)
+                {
+                    break;
+                }
+
+                await Task.Delay(pause, cancel).ConfigureAwait(false);
+                pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 500));
+            }
+
+            if (!health.Ok)
+            {
+                string url = NodeProbe.LocalUrl(apiPort) + "/health";
+                throw new FabstirException(
+                    "NodeHealthCheckFailed",
+                    FabstirErrorCategory.ConnectionError,
+                    $"The node printed that it is running, but {url} did not answer 200 " +
+                    $"({health.Error ?? "HTTP " + health.StatusCode}). It was stopped. See Get-FabstirNodeLog.",
+                    url);
+            }
+
+            return health;
+        }
+
+        private async Task AbortAsync(SupervisorSession session, IOperationLog log)
+        {
+            session.Abort();
+            if (!await session.WaitForExitAsync(SupervisorExitGrace).ConfigureAwait(false))
+            {
+                log.Warning($"The supervisor (process {session.ProcessId}) did not stop; killing it and the node.");
+                session.Kill();
+            }
+
+            // The supervisor stops the node on abort; make sure, by identity, that it did.
+            NodeState? state = TryLoadState();
+            if (state?.NodePid != null
+                && ProcessIdentity.Check(state.NodePid.Value, state.NodeStartToken) == ProcessLiveness.Alive)
+            {
+                NodeSignals.Send(state.NodePid.Value, UnixNative.SIGKILL);
+            }
+
+            MarkStopped();
+            log.Verbose("The node and its supervisor were stopped.");
+        }
+
+        private async Task StopNodeProcessAsync(
+            int pid, string? token, TimeSpan timeout, IOperationLog log, CancellationToken cancel)
+        {
+            DateTime started = DateTime.UtcNow;
+            var steps = new[]
+            {
+                (Signal: UnixNative.SIGINT, Name: "SIGINT", Until: TimeSpan.FromTicks(timeout.Ticks / 2)),
+                (Signal: UnixNative.SIGTERM, Name: "SIGTERM", Until: timeout),
+                (Signal: UnixNative.SIGKILL, Name: "SIGKILL", Until: timeout + TimeSpan.FromSeconds(5)),
+            };
+            foreach (var step in steps)
+            {
+                if (ProcessIdentity.Check(pid, token) != ProcessLiveness.Alive)
+                {
+                    break;
+                }
+
+                log.Verbose($"Sending {step.Name} to the node (process {pid}).");
+                NodeSignals.Send(pid, step.Signal);
+                if (await GoneWithinAsync(pid, token, started + step.Until, cancel).ConfigureAwait(false))
+                {
+                    log.Verbose($"The node (process {pid}) exited after {step.Name}.");
+                    return;
+                }
+            }
+
+            if (ProcessIdentity.Check(pid, token) == ProcessLiveness.Alive)
+            {
+                throw new FabstirException(
+                    "NodeStopFailed",
+                    FabstirErrorCategory.OperationTimeout,
+                    $"The node (process {pid}) is still running after SIGINT, SIGTERM and SIGKILL.",
+                    pid);
+            }
+        }
+
+        private async Task StopSupervisorAsync(NodeState state, IOperationLog log, CancellationToken cancel)
+        {
+            int pid = state.SupervisorPid;
+            string? token = state.SupervisorStartToken;
+            if (await GoneWithinAsync(pid, token, DateTime.UtcNow + SupervisorExitGrace, cancel).ConfigureAwait(false))
+            {
+                log.Verbose($"The supervisor (process {pid}) exited.");
+                return;
+            }
+
+            log.Warning($"The supervisor (process {pid}) did not exit after the node stopped; killing it.");
+            NodeSignals.Send(pid, UnixNative.SIGKILL);
+            await GoneWithinAsync(pid, token, DateTime.UtcNow + TimeSpan.FromSeconds(5), cancel).ConfigureAwait(false);
+        }
+
+        private static async Task<bool> GoneWithinAsync(int pid, string? token, DateTime until, CancellationToken cancel)
+        {
+            // Not our child, so there is no exit notification to wait on: look at short intervals.
+            while (ProcessIdentity.Check(pid, token) == ProcessLiveness.Alive)
+            {
+                if (DateTime.UtcNow >= until)
+                {
+                    return false;
+                }
+
+                await Task.Delay(PollInterval, cancel).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+
+        private void ReportNothingToStop(NodeState state, ProcessLiveness supervisor, ProcessLiveness node, IOperationLog log)
+        {
+            if (node == ProcessLiveness.Reused || supervisor == ProcessLiveness.Reused)
+            {
+                int pid = node == ProcessLiveness.Reused ? state.NodePid!.Value : state.SupervisorPid;
+                log.Warning($"The state file '{Paths.StateFile}' is stale: process {pid} now belongs to another " +
+                    "program, which was not signalled. The state was marked stopped.");
+                MarkStopped();
+                return;
+            }
+
+            if (state.Status != NodeStateStatus.Stopped && state.Status != NodeStateStatus.CrashLoop)
+            {
+                log.Warning($"The state file '{Paths.StateFile}' said {state.Status}, but neither the node nor " +
+                    "its supervisor runs. The state was marked stopped.");
+                MarkStopped();
+                return;
+            }
+
+            log.Verbose($"No node is running (state: {state.Status}); nothing was changed.");
+        }
+
+        private void MarkStopped()
+        {
+            NodeState? state = TryLoadState();
+            if (state == null || state.Status == NodeStateStatus.Stopped)
+            {
+                return;
+            }
+
+            state.Status = NodeStateStatus.Stopped;
+            state.NodePid = null;
+            state.NodeStartToken = null;
+            NodeStateStore.Save(Paths, state);
+        }
+
+        private NodeState? TryLoadState()
+        {
+            try
+            {
+                return NodeStateStore.Load(Paths);
+            }
+            catch (FabstirException)
+            {
+                return null;
+            }
+        }
+    }
+}

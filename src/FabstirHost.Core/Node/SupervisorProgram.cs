@@ -1,0 +1,75 @@
+using System;
+using System.IO;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using FabstirHost.Core.Config;
+using Newtonsoft.Json;
+
+namespace FabstirHost.Core.Node
+{
+    /// <summary>
+    /// The entry point of the supervisor process, a PowerShell started by Start-FabstirNode that
+    /// loads this assembly and calls <see cref="Run"/>. Not meant to be called by users.
+    /// </summary>
+    public static class SupervisorProgram
+    {
+        public const string DetachCommand = "detach";
+        public const string AbortCommand = "abort";
+
+        /// <summary>
+        /// Reads the settings and the key from stdin, then supervises the node until it stops.
+        /// Until the launching command sends "detach", an "abort" or the end of stdin (the command
+        /// was interrupted or killed) stops the node.
+        /// </summary>
+        public static int Run()
+        {
+            // A session of its own: the terminal's Ctrl+C and hang-up no longer reach it.
+            if (!UnixNative.IsWindows)
+            {
+                UnixNative.setsid();
+            }
+
+            var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
+            var events = new SupervisorEventWriter(Console.OpenStandardOutput());
+            string? settingsLine = input.ReadLine();
+            string? key = input.ReadLine();
+            SupervisorSettings? settings = settingsLine == null
+                ? null
+                : JsonConvert.DeserializeObject<SupervisorSettings>(settingsLine, JsonSettings.Compact);
+            if (settings == null)
+            {
+                events.Send(new SupervisorEvent { Event = SupervisorEvents.Failed, Message = "no settings on stdin" });
+                return 2;
+            }
+
+            var supervisor = new NodeSupervisor(settings, key, events);
+            key = null;
+            var control = new Thread(() => ReadControl(input, supervisor, events)) { IsBackground = true };
+            control.Start();
+            return supervisor.RunAsync().GetAwaiter().GetResult();
+        }
+
+        private static void ReadControl(StreamReader input, NodeSupervisor supervisor, SupervisorEventWriter events)
+        {
+            string? command;
+            try
+            {
+                command = input.ReadLine();
+            }
+            catch (IOException)
+            {
+                command = null;
+            }
+
+            if (command == DetachCommand)
+            {
+                // From now on nobody listens; events would only meet a broken pipe.
+                events.Stop();
+                return;
+            }
+
+            supervisor.Abort();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System.Management.Automation;
+using FabstirHost.Commands;
+using FabstirHost.Core.Node;
+using FabstirHost.Tests.Infrastructure;
+using Xunit;
+
+namespace FabstirHost.Tests.Node
+{
+    /// <summary>FABSTIR_HOME is process-wide, so the hosted-PowerShell tests run alone.</summary>
+    [CollectionDefinition(nameof(HostedPowerShell), DisableParallelization = true)]
+    public sealed class HostedPowerShell
+    {
+    }
+
+    /// <summary>Start-FabstirNode hosted in PowerShell inside the test process, stopped like Ctrl+C does.</summary>
+    [Collection(nameof(HostedPowerShell))]
+    public sealed class HostedStartTests
+    {
+        [Fact]
+        public async Task Stopping_the_pipeline_during_start_leaves_neither_node_nor_supervisor()
+        {
+            using var sandbox = new NodeSandbox();
+            Environment.SetEnvironmentVariable("FABSTIR_HOME", sandbox.Home);
+            try
+            {
+                using PowerShell shell = PowerShell.Create();
+                shell.AddCommand("Import-Module").AddArgument(typeof(StartFabstirNodeCommand).Assembly.Location);
+                shell.AddStatement().AddCommand("Start-FabstirNode")
+                    .AddParameter("ModelPath", sandbox.ModelPath)
+                    .AddParameter("Port", sandbox.ApiPort)
+                    .AddParameter("NodePath", TestAssets.StandInNode)
+                    .AddParameter("Environment", new System.Collections.Hashtable { ["FABSTIR_STANDIN_LOAD_MS"] = "30000" });
+                IAsyncResult running = shell.BeginInvoke();
+                await Eventually.Assert(() => File.Exists(sandbox.Paths.StateFile) && sandbox.State.NodePid != null,
+                    TimeSpan.FromSeconds(20), "the node was spawned");
+                int nodePid = sandbox.State.NodePid!.Value;
+
+                shell.Stop();
+
+                shell.EndInvoke(running);
+                Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
+                await sandbox.AssertNothingRunningAsync();
+                Assert.Null(ProcessIdentity.StartToken(nodePid));
+                Assert.Equal(NodeStateStatus.Stopped, sandbox.State.Status);
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable("FABSTIR_HOME", null);
+            }
+        }
+    }
+}

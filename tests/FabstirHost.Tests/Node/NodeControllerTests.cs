@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using FabstirHost.Core;
+using FabstirHost.Core.Node;
+using FabstirHost.Tests.Infrastructure;
+using Xunit;
+
+namespace FabstirHost.Tests.Node
+{
+    /// <summary>The node's lifecycle with the real supervisor and the stand-in node.</summary>
+    public sealed class NodeControllerTests
+    {
+        [Fact]
+        public async Task Start_returns_a_ready_node_that_answers_health_then_stop_leaves_nothing()
+        {
+            using var sandbox = new NodeSandbox();
+            FabstirNode node = await sandbox.StartAsync(("FABSTIR_STANDIN_SPLIT_MARKERS", "1"));
+
+            Assert.Equal(NodeStatus.Ready, node.Status);
+            Assert.Equal("degraded", node.HealthStatus);
+            Assert.Equal($"http://127.0.0.1:{sandbox.ApiPort}", node.LocalUrl);
+            Assert.Contains(sandbox.Log.Entries, e => e.Contains("P2P started"));
+            FabstirNode got = await sandbox.Controller.GetAsync(CancellationToken.None);
+            Assert.Equal(NodeStatus.Ready, got.Status);
+            Assert.True(got.SupervisorAlive);
+            Assert.Equal("8.38.0", got.Version);
+            Assert.Equal(sandbox.P2PPort, got.P2PPort);
+
+            Assert.True(await sandbox.Controller.StopAsync(TimeSpan.FromSeconds(10), sandbox.Log, CancellationToken.None));
+            await sandbox.AssertNothingRunningAsync();
+            Assert.Equal(NodeStatus.Stopped, (await sandbox.Controller.GetAsync(CancellationToken.None)).Status);
+            string log = File.ReadAllText(NodeLogFormat.LiveFile(sandbox.Paths.LogDirectory));
+            Assert.Contains("Goodbye", log);
+        }
+
+        [Fact]
+        public async Task The_node_gets_its_settings_and_none_of_the_modules_secrets()
+        {
+            using var sandbox = new NodeSandbox();
+            Environment.SetEnvironmentVariable("FABSTIR_KEYSTORE_PASSWORD", "do-not-pass");
+            try
+            {
+                await sandbox.StartAsync();
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable("FABSTIR_KEYSTORE_PASSWORD", null);
+            }
+
+            NodeState state = sandbox.State;
+            string environment = File.ReadAllText($"/proc/{state.NodePid}/environ");
+            Assert.Contains("MODEL_PATH=" + sandbox.ModelPath + "\0", environment);
+            Assert.Contains($"API_PORT={sandbox.ApiPort}\0", environment);
+            Assert.Contains($"P2P_PORT={sandbox.P2PPort}\0", environment);
+            Assert.DoesNotContain("do-not-pass", environment);
+            Assert.DoesNotContain("do-not-pass", File.ReadAllText($"/proc/{state.SupervisorPid}/environ"));
+        }
+
+        [Fact]
+        public async Task The_private_key_reaches_the_node_but_not_the_supervisors_arguments_environment_or_files()
+        {
+            using var sandbox = new NodeSandbox();
+            const string key = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+            var secure = new System.Security.SecureString();
+            foreach (char c in key)
+            {
+                secure.AppendChar(c);
+            }
+
+            NodeLaunchOptions options = sandbox.Options();
+            options.PrivateKey = secure;
+            await sandbox.Controller.StartAsync(options, sandbox.Log, CancellationToken.None);
+
+            NodeState state = sandbox.State;
+            Assert.Contains("HOST_PRIVATE_KEY=" + key, File.ReadAllText($"/proc/{state.NodePid}/environ"));
+            Assert.DoesNotContain(key, File.ReadAllText($"/proc/{state.SupervisorPid}/environ"));
+            Assert.DoesNotContain(key, File.ReadAllText($"/proc/{state.SupervisorPid}/cmdline"));
+            foreach (string file in Directory.GetFiles(sandbox.Home, "*", SearchOption.AllDirectories))
+            {
+                Assert.DoesNotContain(key, File.ReadAllText(file));
+            }
+
+            Assert.DoesNotContain(sandbox.Log.Entries, e => e.Contains(key));
+        }
+
+        [Fact]
+        public async Task An_exit_before_ready_fails_at_once_with_the_nodes_own_lines()
+        {
+            using var sandbox = new NodeSandbox();
+            NodeLaunchOptions options = sandbox.Options();
+            options.NodePath = WriteWrapper(sandbox, "MODEL_PATH=/nonexistent/model.gguf");
+            var clock = Stopwatch.StartNew();
+
+            var error = await Assert.ThrowsAsync<FabstirException>(
+                () => sandbox.Controller.StartAsync(options, sandbox.Log, CancellationToken.None));
+
+            Assert.Equal("NodeExitedEarly", error.ErrorId);
+            Assert.Contains("exited with code 1", error.Message);
+            Assert.Contains("Model file not found at: /nonexistent/model.gguf", error.Message);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "an early exit must not wait for the deadline");
+            await sandbox.AssertNothingRunningAsync();
+            Assert.Equal(NodeStateStatus.Stopped, sandbox.State.Status);
+        }
+
+        [Fact]
+        public async Task A_model_that_fails_to_load_fails_the_start_and_stops_the_node()
+        {
+            using var sandbox = new NodeSandbox();
+            var error = await Assert.ThrowsAsync<FabstirException>(
+                () => sandbox.StartAsync(("FABSTIR_STANDIN_LOAD_FAIL", "1")));
+
+            Assert.Equal("NodeModelLoadFailed", error.ErrorId);
+            Assert.Contains("Failed to load model", error.Message);
+            await sandbox.AssertNothingRunningAsync();
+        }
+
+        [Fact]
+        public async Task A_node_that_never_gets_ready_times_out_naming_the_phase_and_is_stopped()
+        {
+            using var sandbox = new NodeSandbox();
+            NodeLaunchOptions options = sandbox.Options(("FABSTIR_STANDIN_HANG_BEFORE_READY", "1"));
+            options.ReadyTimeout = TimeSpan.FromSeconds(4);
+
+            var error = await Assert.ThrowsAsync<FabstirException>(
+                () => sandbox.Controller.StartAsync(options, sandbox.Log, CancellationToken.None));
+
+            Assert.Equal("NodeReadyTimeout", error.ErrorId);
+            Assert.Contains("P2PStarted", error.Message);
+            Assert.Equal(FabstirErrorCategory.OperationTimeout, error.Category);
+            await sandbox.AssertNothingRunningAsync();
+        }
+
+        [Fact]
+        public async Task A_crash_after_ready_is_restarted_and_counted()
+        {
+            using var sandbox = new NodeSandbox();
+            NodeLaunchOptions options = sandbox.Options(
+                ("FABSTIR_STANDIN_CRASH_AFTER_READY_MS", "1500"), ("FABSTIR_STANDIN_CRASH_MODE", "panic"));
+            options.MaxRestarts = 20;
+            FabstirNode first = await sandbox.Controller.StartAsync(options, sandbox.Log, CancellationToken.None);
+
+            await Eventually.Assert(() => sandbox.State.RestartCount >= 1 && sandbox.State.Status == NodeStateStatus.Ready
+                && sandbox.State.NodePid != first.ProcessId, TimeSpan.FromSeconds(20), "the node is restarted and ready again");
+            FabstirNode node = await sandbox.Controller.GetAsync(CancellationToken.None);
+            Assert.True(node.RestartCount >= 1);
+            Assert.Equal(101, node.LastExitCode);
+            Assert.Contains("the node exited with code 101",
+                File.ReadAllText(NodeLogFormat.LiveFile(sandbox.Paths.LogDirectory)));
+        }
+
+        [Fact]
+        public async Task A_crash_loop_stops_the_retries()
+        {
+            using var sandbox = new NodeSandbox();
+            NodeLaunchOptions options = sandbox.Options(("FABSTIR_STANDIN_CRASH_AFTER_READY_MS", "800"));
+            options.MaxRestarts = 2;
+            await sandbox.Controller.StartAsync(options, sandbox.Log, CancellationToken.None);
+
+            await Eventually.Assert(() => sandbox.State.Status == NodeStateStatus.CrashLoop, TimeSpan.FromSeconds(30),
+                "the supervisor gives up");
+            FabstirNode node = await sandbox.Controller.GetAsync(CancellationToken.None);
+            Assert.Equal(NodeStatus.CrashLoop, node.Status);
+            Assert.Equal(2, node.RestartCount);
+            await sandbox.AssertNothingRunningAsync();
+            Assert.Contains("crash loop", File.ReadAllText(NodeLogFormat.LiveFile(sandbox.Paths.LogDirectory)));
+        }
+
+        [Fact]
+        public async Task A_pid_now_owned_by_another_process_is_reported_stale_and_not_signalled()
+        {
+            using var sandbox = new NodeSandbox();
+            using Process unrelated = Process.Start(new ProcessStartInfo("sleep", "60"))!;
+            try
+            {
+                NodeStateStore.Save(sandbox.Paths, new NodeState
+                {
+                    Status = NodeStateStatus.Ready,
+                    SupervisorPid = unrelated.Id,
+                    SupervisorStartToken = "1",
+                    NodePid = unrelated.Id,
+                    NodeStartToken = "1",
+                    Settings = new NodeSettings { ApiPort = sandbox.ApiPort, ModelPath = sandbox.ModelPath },
+                });
+
+                FabstirNode node = await sandbox.Controller.GetAsync(CancellationToken.None);
+                Assert.Equal(NodeStatus.Stale, node.Status);
+                Assert.Contains(unrelated.Id.ToString(), node.Detail);
+
+                Assert.False(await sandbox.Controller.StopAsync(TimeSpan.FromSeconds(2), sandbox.Log, CancellationToken.None));
+                Assert.False(unrelated.HasExited);
+                Assert.Contains(sandbox.Log.Entries, e => e.StartsWith("WARNING:") && e.Contains("stale"));
+            }
+            finally
+            {
+                unrelated.Kill();
+            }
+        }
+
+        [Fact]
+        public async Task A_damaged_state_file_is_reported_with_its_path_and_kept()
+        {
+            using var sandbox = new NodeSandbox();
+            sandbox.Paths.EnsureCreated();
+            File.WriteAllText(sandbox.Paths.StateFile, "{ not json");
+
+            var error = await Assert.ThrowsAsync<FabstirException>(() => sandbox.Controller.GetAsync(CancellationToken.None));
+            Assert.Equal("StateFileDamaged", error.ErrorId);
+            Assert.Contains(sandbox.Paths.StateFile, error.Message);
+            var start = await Assert.ThrowsAsync<FabstirException>(() => sandbox.StartAsync());
+            Assert.Equal("StateFileDamaged", start.ErrorId);
+            Assert.Equal("{ not json", File.ReadAllText(sandbox.Paths.StateFile));
+            await sandbox.AssertNothingRunningAsync();
+        }
+
+        [Fact]
+        public async Task Stop_when_stopped_changes_nothing()
+        {
+            using var sandbox = new NodeSandbox();
+            Assert.False(await sandbox.Controller.StopAsync(TimeSpan.FromSeconds(2), sandbox.Log, CancellationToken.None));
+            Assert.Contains(sandbox.Log.Entries, e => e.StartsWith("VERBOSE: No node is running"));
+            Assert.False(File.Exists(sandbox.Paths.StateFile));
+        }
+
+        [Fact]
+        public async Task Two_starts_at_once_one_wins_the_other_is_refused()
+        {
+            using var sandbox = new NodeSandbox();
+            Task<FabstirNode> first = sandbox.StartAsync(("FABSTIR_STANDIN_LOAD_MS", "1500"));
+            Task<FabstirNode> second = sandbox.StartAsync(("FABSTIR_STANDIN_LOAD_MS", "1500"));
+            var outcomes = await Task.WhenAll(Settle(first), Settle(second));
+
+            Assert.Single(outcomes, o => o.Node?.Status == NodeStatus.Ready);
+            Assert.Single(outcomes, o => o.Error?.ErrorId == "NodeAlreadyRunning");
+            var third = await Assert.ThrowsAsync<FabstirException>(() => sandbox.StartAsync());
+            Assert.Equal("NodeAlreadyRunning", third.ErrorId);
+        }
+
+        [Fact]
+        public async Task A_killed_supervisor_is_reported_and_stop_still_stops_the_node()
+        {
+            using var sandbox = new NodeSandbox();
+            FabstirNode node = await sandbox.StartAsync();
+            Process.GetProcessById(node.SupervisorProcessId!.Value).Kill();
+            await Eventually.Assert(() => ProcessIdentity.StartToken(node.SupervisorProcessId.Value) == null,
+                TimeSpan.FromSeconds(10), "the supervisor is dead");
+
+            FabstirNode got = await sandbox.Controller.GetAsync(CancellationToken.None);
+            Assert.False(got.SupervisorAlive);
+            Assert.Equal(node.ProcessId, got.ProcessId);
+            Assert.Contains("supervisor", got.Detail);
+
+            Assert.True(await sandbox.Controller.StopAsync(TimeSpan.FromSeconds(10), sandbox.Log, CancellationToken.None));
+            await sandbox.AssertNothingRunningAsync();
+            Assert.Equal(NodeStatus.Stopped, (await sandbox.Controller.GetAsync(CancellationToken.None)).Status);
+        }
+
+        [Fact]
+        public async Task Cancelling_a_start_leaves_nothing_running()
+        {
+            using var sandbox = new NodeSandbox();
+            using var cancel = new CancellationTokenSource();
+            Task<FabstirNode> start = sandbox.Controller.StartAsync(
+                sandbox.Options(("FABSTIR_STANDIN_LOAD_MS", "20000")), sandbox.Log, cancel.Token);
+            await Eventually.Assert(() => File.Exists(sandbox.Paths.StateFile) && sandbox.State.NodePid != null,
+                TimeSpan.FromSeconds(15), "the node was spawned");
+
+            cancel.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => start);
+            await sandbox.AssertNothingRunningAsync();
+        }
+
+        internal static string WriteWrapper(NodeSandbox sandbox, string assignment)
+        {
+            string wrapper = Path.Combine(sandbox.Home, "node-wrapper.sh");
+            File.WriteAllText(wrapper, $"#!/bin/sh\n{assignment} exec '{TestAssets.StandInNode}' \"$@\"\n");
+            File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            return wrapper;
+        }
+
+        private static async Task<(FabstirNode? Node, FabstirException? Error)> Settle(Task<FabstirNode> start)
+        {
+            try
+            {
+                return (await start, null);
+            }
+            catch (FabstirException ex)
+            {
+                return (null, ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+BeforeAll {
+    Import-Module $env:FABSTIR_TEST_MODULE -Force
+    . (Join-Path $PSScriptRoot 'Node.TestHelpers.ps1')
+}
+
+Describe 'Restart-FabstirNode' {
+    BeforeEach {
+        $script:t = New-NodeTestHome
+    }
+
+    AfterEach {
+        Remove-NodeTestHome $script:t
+    }
+
+    It 'stops the node and starts it again with the same settings, ready' {
+        $before = Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node -Environment @{ FABSTIR_STANDIN_NODE_NAME = 'kept' }
+
+        $after = $before | Restart-FabstirNode
+
+        $after.Status | Should -Be 'Ready'
+        $after.ProcessId | Should -Not -Be $before.ProcessId
+        $after.ApiPort | Should -Be $t.Port
+        $after.ModelPath | Should -Be $t.Model
+        (Get-Content "/proc/$($after.ProcessId)/environ" -Raw) -split "`0" | Should -Contain 'FABSTIR_STANDIN_NODE_NAME=kept'
+    }
+
+    It 'says what to give when nothing was ever started or configured' {
+        { Restart-FabstirNode -ErrorAction Stop } |
+            Should -Throw -ErrorId 'NodeSettingsMissing,FabstirHost.Commands.RestartFabstirNodeCommand'
+    }
+}

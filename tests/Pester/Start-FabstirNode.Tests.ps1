@@ -1,0 +1,188 @@
+BeforeAll {
+    Import-Module $env:FABSTIR_TEST_MODULE -Force
+    . (Join-Path $PSScriptRoot 'Node.TestHelpers.ps1')
+    $script:errorSuffix = ',FabstirHost.Commands.StartFabstirNodeCommand'
+}
+
+Describe 'Start-FabstirNode' {
+    BeforeEach {
+        $script:t = New-NodeTestHome
+    }
+
+    AfterEach {
+        Remove-NodeTestHome $script:t
+    }
+
+    It 'starts the node detached, returns it Ready with its health, and saves the settings' {
+        Set-Content (Join-Path $t.Home 'config.json') '{"publicUrl": "https://host.example:8443", "futureField": {"a": 1}}'
+
+        $node = Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node -LogLevel debug
+
+        $node.GetType().FullName | Should -Be 'FabstirHost.Core.Node.FabstirNode'
+        $node.Status | Should -Be 'Ready'
+        $node.HealthStatus | Should -Be 'degraded'
+        $node.P2PPort | Should -Be ($t.Port + 1)
+        (Invoke-RestMethod "$($node.LocalUrl)/health").status | Should -Be 'degraded'
+        $config = Get-Content (Join-Path $t.Home 'config.json') -Raw | ConvertFrom-Json
+        $config.modelPath | Should -Be $t.Model
+        $config.apiPort | Should -Be $t.Port
+        $config.logLevel | Should -Be 'debug'
+        $config.publicUrl | Should -Be 'https://host.example:8443'
+        $config.futureField.a | Should -Be 1
+        (Get-Content "/proc/$($node.ProcessId)/environ" -Raw) -split "`0" | Should -Contain 'RUST_LOG=debug'
+    }
+
+    It 'starts the configured node when given no parameters' {
+        Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node | Out-Null
+        Stop-FabstirNode
+
+        $node = Start-FabstirNode
+
+        $node.Status | Should -Be 'Ready'
+        $node.ApiPort | Should -Be $t.Port
+        $node.ModelPath | Should -Be $t.Model
+    }
+
+    It 'says what to give when there are neither parameters nor configuration' {
+        { Start-FabstirNode -ErrorAction Stop } | Should -Throw -ErrorId "NodeSettingsMissing$errorSuffix" -ExpectedMessage '*-ModelPath*'
+    }
+
+    It 'makes a relative model path absolute' {
+        Push-Location $t.Home
+        try {
+            $node = Start-FabstirNode -ModelPath ./tiny.gguf -Port $t.Port -NodePath $t.Node
+        }
+        finally {
+            Pop-Location
+        }
+
+        $node.ModelPath | Should -Be $t.Model
+    }
+
+    It 'refuses a missing model file' {
+        { Start-FabstirNode -ModelPath (Join-Path $t.Home 'none.gguf') -Port $t.Port -NodePath $t.Node -ErrorAction Stop } |
+            Should -Throw -ErrorId "ModelFileNotFound$errorSuffix" -ExpectedMessage '*none.gguf*does not exist*'
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a file that is not GGUF' {
+        $notGguf = Join-Path $t.Home 'model.bin'
+        Set-Content $notGguf 'not a model'
+        $failure = { Start-FabstirNode -ModelPath $notGguf -Port $t.Port -NodePath $t.Node -ErrorAction Stop } |
+            Should -Throw -ErrorId "ModelFileNotGguf$errorSuffix" -PassThru
+        $failure.Exception.Message | Should -BeLike '*model.bin*not a GGUF file*'
+        $failure.CategoryInfo.Category | Should -Be 'InvalidData'
+        $failure.TargetObject | Should -Be $notGguf
+    }
+
+    It 'refuses a missing binary' {
+        { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath (Join-Path $t.Home 'nope') -ErrorAction Stop } |
+            Should -Throw -ErrorId "NodeBinaryNotFound$errorSuffix" -ExpectedMessage '*nope*does not exist*'
+    }
+
+    It 'refuses a binary that is not executable' {
+        $binary = Join-Path $t.Home 'fabstir-llm-node'
+        Set-Content $binary '#!/bin/sh'
+        chmod 644 $binary
+        { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $binary -ErrorAction Stop } |
+            Should -Throw -ErrorId "NodeBinaryNotExecutable$errorSuffix" -ExpectedMessage '*chmod +x*'
+    }
+
+    It 'refuses an API port in use' {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, $t.Port)
+        $listener.Start()
+        try {
+            { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node -ErrorAction Stop } |
+                Should -Throw -ErrorId "ApiPortInUse$errorSuffix" -ExpectedMessage "*Port $($t.Port)/TCP*API port*"
+        }
+        finally {
+            $listener.Stop()
+        }
+
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
+    }
+
+    It 'refuses P2P port <Offset> (<Protocol>) in use' -TestCases @(
+        @{ Offset = 0; Protocol = 'TCP' }
+        @{ Offset = 1; Protocol = 'TCP' }
+        @{ Offset = 2; Protocol = 'UDP' }
+    ) {
+        $port = $t.Port + 1 + $Offset
+        $holder = if ($Protocol -eq 'TCP') {
+            $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Any, $port); $l.Start(); $l
+        }
+        else {
+            [System.Net.Sockets.UdpClient]::new([System.Net.IPEndPoint]::new([System.Net.IPAddress]::Any, $port))
+        }
+
+        try {
+            { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node -ErrorAction Stop } |
+                Should -Throw -ErrorId "P2PPortInUse$errorSuffix" -ExpectedMessage "*Port $port/$Protocol*"
+        }
+        finally {
+            if ($Protocol -eq 'TCP') { $holder.Stop() } else { $holder.Dispose() }
+        }
+    }
+
+    It 'fails at once when the node exits before it is ready, with the node''s own lines' {
+        $wrapper = New-NodeWrapper $t 'MODEL_PATH=/nonexistent/gone.gguf'
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $wrapper -ErrorAction Stop } |
+            Should -Throw -ErrorId "NodeExitedEarly$errorSuffix" -ExpectedMessage '*code 1*Model file not found at: /nonexistent/gone.gguf*'
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 15
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
+    }
+
+    It 'fails when the model fails to load although the banner follows' {
+        { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node -Environment @{ FABSTIR_STANDIN_LOAD_FAIL = '1' } -ErrorAction Stop } |
+            Should -Throw -ErrorId "NodeModelLoadFailed$errorSuffix" -ExpectedMessage '*Failed to load model*'
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
+        (Get-FabstirNode).Status | Should -Be 'Stopped'
+    }
+
+    It 'times out naming the phase reached and leaves nothing running' {
+        { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node -ReadyTimeoutSec 8 -Environment @{ FABSTIR_STANDIN_HANG_BEFORE_READY = '1' } -ErrorAction Stop } |
+            Should -Throw -ErrorId "NodeReadyTimeout$errorSuffix" -ExpectedMessage '*within 8 s*P2PStarted*'
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a second start while the node runs' {
+        Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node | Out-Null
+        { Start-FabstirNode -ErrorAction Stop } | Should -Throw -ErrorId "NodeAlreadyRunning$errorSuffix"
+    }
+
+    It 'starts nothing with -WhatIf' {
+        Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node -WhatIf | Should -BeNullOrEmpty
+        (Get-FabstirNode).Status | Should -Be 'Stopped'
+        Test-Path (Join-Path $t.Home 'config.json') | Should -BeFalse
+    }
+
+    It 'with -Wait stays until the node stops, and a SIGTERM to PowerShell stops the node' {
+        $pwsh = (Get-Process -Id $PID).Path
+        $arguments = @()
+        if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { $arguments += Join-Path $PSHOME 'pwsh.dll' }
+        $script = "Import-Module '$env:FABSTIR_TEST_MODULE'; Start-FabstirNode -ModelPath '$($t.Model)' -Port $($t.Port) -NodePath '$($t.Node)' -Wait -Verbose"
+        $arguments += @('-NoProfile', '-NonInteractive', '-Command', $script)
+        $foreground = Start-Process $pwsh -ArgumentList $arguments -PassThru -RedirectStandardOutput (Join-Path $t.Home 'fg.out')
+        try {
+            $node = Wait-FabstirNode -TimeoutSec 60
+            $node.Status | Should -Be 'Ready'
+            $output = Join-Path $t.Home 'fg.out'
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while (-not (Select-String -LiteralPath $output -Pattern 'Waiting in the foreground' -Quiet) -and [DateTime]::UtcNow -lt $deadline) {
+                Start-Sleep -Milliseconds 50
+            }
+
+            $foreground.HasExited | Should -BeFalse
+
+            /bin/kill -TERM $foreground.Id
+
+            $foreground.WaitForExit(30000) | Should -BeTrue
+            (Get-FabstirNode).Status | Should -Be 'Stopped'
+            Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
+        }
+        finally {
+            if (-not $foreground.HasExited) { $foreground.Kill() }
+        }
+    }
+}
