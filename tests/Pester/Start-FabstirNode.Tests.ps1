@@ -124,6 +124,49 @@ Describe 'Start-FabstirNode' {
         }
     }
 
+    It 'refuses an API port among the P2P ports before starting anything' {
+        { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -P2PPort $t.Port -NodePath $t.Node -ErrorAction Stop } |
+            Should -Throw -ErrorId "PortConflict$errorSuffix" -ExpectedMessage "*API port $($t.Port)*"
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
+    }
+
+    It 'refuses the environment name ''<Name>'' before starting anything' -TestCases @(
+        @{ Name = ''; ErrorId = 'InvalidEnvironmentName' }
+        @{ Name = 'A=B'; ErrorId = 'InvalidEnvironmentName' }
+        @{ Name = 'HF_TOKEN'; ErrorId = 'SecretInEnvironment' }
+    ) {
+        { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node -Environment @{ $Name = 'x' } -ErrorAction Stop } |
+            Should -Throw -ErrorId "$ErrorId$errorSuffix"
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
+        Test-Path (Join-Path $t.Home 'config.json') | Should -BeFalse
+    }
+
+    It 'refuses a malformed private key from <Source> before starting anything, without showing it' -TestCases @(
+        @{ Source = '-PrivateKey'; Variable = $null }
+        @{ Source = 'HOST_PRIVATE_KEY'; Variable = 'HOST_PRIVATE_KEY' }
+    ) {
+        $badKey = '0x1234notakey'
+        $arguments = @{ ModelPath = $t.Model; Port = $t.Port; NodePath = $t.Node; ErrorAction = 'Stop' }
+        if ($Variable) { Set-Item "Env:$Variable" $badKey }
+        else { $arguments.PrivateKey = ConvertTo-SecureString $badKey -AsPlainText -Force }
+        try {
+            $failure = { Start-FabstirNode @arguments } | Should -Throw -ErrorId "InvalidPrivateKey$errorSuffix" -PassThru
+        }
+        finally {
+            if ($Variable) { Remove-Item "Env:$Variable" }
+        }
+
+        $failure.Exception.Message | Should -BeLike "*$Source*"
+        $failure.Exception.Message | Should -Not -BeLike "*$badKey*"
+        (Get-FabstirNode).Status | Should -Be 'Stopped'
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
+    }
+
+    It 'returns a node that pipes into Test-FabstirEndpoint' {
+        $node = Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node
+        $node | Test-FabstirEndpoint -WarningAction SilentlyContinue | Should -BeExactly $true
+    }
+
     It 'fails at once when the node exits before it is ready, with the node''s own lines' {
         $wrapper = New-NodeWrapper $t 'MODEL_PATH=/nonexistent/gone.gguf'
         $clock = [Diagnostics.Stopwatch]::StartNew()

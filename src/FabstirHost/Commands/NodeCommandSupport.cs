@@ -44,7 +44,7 @@ namespace FabstirHost.Commands
             if (given != null)
             {
                 verbose("Private key: from -PrivateKey.");
-                return given;
+                return Checked(given, KeySource.Parameter);
             }
 
             foreach (string variable in KeyVariables)
@@ -60,12 +60,25 @@ namespace FabstirHost.Commands
                     }
 
                     secure.MakeReadOnly();
-                    return secure;
+                    KeySource source = variable == NodeEnvironment.PrivateKeyVariable
+                        ? KeySource.NodeEnvironment
+                        : KeySource.FabstirEnvironment;
+                    return Checked(secure, source);
                 }
             }
 
             verbose("Private key: none; the node runs without encrypted sessions and checkpoints.");
             return null;
+        }
+
+        // A malformed key would only cost the node its encrypted sessions and payments, with a
+        // warning in its log: refuse it here, before anything is started.
+        private static SecureString Checked(SecureString key, KeySource source)
+        {
+            using (HostKeyStore.ParsePrivateKey(key, source))
+            {
+                return key;
+            }
         }
 
         /// <summary>The chain variables the node reads (RPC_URL, CONTRACT_*, *_TOKEN) from the profile.</summary>

@@ -42,7 +42,7 @@ namespace FabstirHost.Commands
             NodeSettings settings = Invoke(() => SettingsOf(paths));
             NodeLaunchOptions options = NodeCommandSupport.FromSettings(paths, settings);
             options.ReadyTimeout = TimeSpan.FromSeconds(ReadyTimeoutSec);
-            options.PrivateKey = NodeCommandSupport.ResolveKey(PrivateKey, WriteVerbose);
+            options.PrivateKey = Invoke(() => NodeCommandSupport.ResolveKey(PrivateKey, WriteVerbose));
             NodeCommandSupport.AddChainEnvironment(options, Invoke(() => HostConfigStore.Load(paths)));
             if (!ShouldProcess($"fabstir-llm-node of '{paths.Home}' (model '{settings.ModelPath}')", "Restart"))
             {

@@ -124,7 +124,7 @@ namespace FabstirHost.Commands
                 ReadyTimeout = TimeSpan.FromSeconds(ReadyTimeoutSec),
                 MaxRestarts = MaxRestarts,
                 RestartDelay = TimeSpan.FromSeconds(RestartDelaySec),
-                PrivateKey = NodeCommandSupport.ResolveKey(PrivateKey, WriteVerbose),
+                PrivateKey = Invoke(() => NodeCommandSupport.ResolveKey(PrivateKey, WriteVerbose)),
             };
             if (NodePath != null)
             {
