@@ -80,6 +80,24 @@ Describe 'Start-FabstirNode' {
             Should -Throw -ErrorId "NodeBinaryNotFound$errorSuffix" -ExpectedMessage '*nope*does not exist*'
     }
 
+    It 'says a folder given as the <What> is a folder' -TestCases @(
+        @{ What = 'model'; ErrorId = 'ModelFileNotFound' }
+        @{ What = 'binary'; ErrorId = 'NodeBinaryNotFound' }
+    ) {
+        $arguments = @{ ModelPath = $t.Model; Port = $t.Port; NodePath = $t.Node; ErrorAction = 'Stop' }
+        if ($What -eq 'model') { $arguments.ModelPath = $t.Home } else { $arguments.NodePath = $t.Home }
+        $failure = { Start-FabstirNode @arguments } | Should -Throw -ErrorId "$ErrorId$errorSuffix" -PassThru
+        $failure.Exception.Message | Should -BeLike "*'$($t.Home)' is a folder*"
+        $failure.TargetObject | Should -Be $t.Home
+    }
+
+    It 'names the P2P port, not P2P port + 2, when an API port near 65535 leaves no room for it' {
+        $failure = { Start-FabstirNode -ModelPath $t.Model -Port 65534 -NodePath $t.Node -ErrorAction Stop } |
+            Should -Throw -ErrorId "PortOutOfRange$errorSuffix" -PassThru
+        $failure.TargetObject | Should -Be 65535
+        $failure.Exception.Message | Should -BeLike '*P2P port 65535*-P2PPort 65533 or lower*'
+    }
+
     It 'refuses a binary that is not executable' {
         $binary = Join-Path $t.Home 'fabstir-llm-node'
         Set-Content $binary '#!/bin/sh'
