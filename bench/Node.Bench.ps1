@@ -43,6 +43,26 @@ function Get-PwshCommand {
     [pscustomobject]@{ Path = $pwsh; Prefix = $prefix }
 }
 
+# Runs the stand-in directly under sh, its output to a file, as the old tool did.
+function Start-BareNode($TestHome, [string] $Environment, [string] $Output) {
+    $script = Join-Path $TestHome.Home 'bare-node.sh'
+    Set-Content -LiteralPath $script -Value "$Environment exec '$standIn' > '$Output' 2>&1"
+    Start-Process sh -ArgumentList $script -PassThru
+}
+
+function Wait-Banner([string] $Output, [int] $TimeoutSec) {
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if (Select-String -LiteralPath $Output -Pattern 'Fabstir LLM Node is running' -Quiet -ErrorAction SilentlyContinue) {
+            return $true
+        }
+
+        Start-Sleep -Milliseconds 500
+    }
+
+    $false
+}
+
 function Measure-Readiness {
     $latencies = foreach ($run in 1..$Runs) {
         $t = New-NodeTestHome
@@ -61,12 +81,9 @@ function Measure-Readiness {
         $t = New-NodeTestHome
         $output = Join-Path $t.Home 'stdout.txt'
         $environment = "MODEL_PATH='$($t.Model)' API_PORT=$($t.Port) P2P_PORT=$($t.Port + 1)"
-        $node = Start-Process sh -ArgumentList @('-c', "$environment exec '$standIn' > '$output' 2>&1") -PassThru
+        $node = Start-BareNode $t $environment $output
         try {
-            while (-not (Select-String -LiteralPath $output -Pattern 'Fabstir LLM Node is running' -Quiet -ErrorAction SilentlyContinue)) {
-                Start-Sleep -Milliseconds 500
-            }
-
+            if (-not (Wait-Banner $output 60)) { throw "The bare stand-in did not get ready: $(Get-Content $output -Raw)" }
             ([DateTime]::UtcNow - (Get-Item $output).LastWriteTimeUtc).TotalMilliseconds
         }
         finally {
@@ -104,14 +121,10 @@ function Measure-FailureLatency {
     $t = New-NodeTestHome
     try {
         $output = Join-Path $t.Home 'stdout.txt'
-        $node = Start-Process sh -ArgumentList @('-c', "MODEL_PATH=/nonexistent/gone.gguf exec '$standIn' > '$output' 2>&1") -PassThru
+        $node = Start-BareNode $t 'MODEL_PATH=/nonexistent/gone.gguf' $output
         $node.WaitForExit()
         $exited = (Get-Item $output).LastWriteTimeUtc
-        $deadline = [DateTime]::UtcNow.AddSeconds($OldToolDeadlineSec)
-        while ([DateTime]::UtcNow -lt $deadline -and -not (Select-String -LiteralPath $output -Pattern 'Fabstir LLM Node is running' -Quiet)) {
-            Start-Sleep -Milliseconds 500
-        }
-
+        $null = Wait-Banner $output $OldToolDeadlineSec
         $baseline = ([DateTime]::UtcNow - $exited).TotalMilliseconds
     }
     finally {

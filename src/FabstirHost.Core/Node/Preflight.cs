@@ -149,7 +149,8 @@ namespace FabstirHost.Core.Node
                 p2pPort);
         }
 
-        private static FabstirException PortInUse(string errorId, int port, string protocol, string what, string parameter)
+        private static FabstirException PortInUse(
+            string errorId, int port, string protocol, string what, string parameter)
         {
             return new FabstirException(
                 errorId,

@@ -44,7 +44,7 @@ namespace FabstirHost.Commands
         [ValidateRange(1, 65533)]
         public int P2PPort { get; set; }
 
-        /// <summary>The fabstir-llm-node binary. Defaults to the configuration, FABSTIR_NODE_PATH, then the PATH.</summary>
+        /// <summary>The fabstir-llm-node binary. Defaults to this instance's configuration, then FABSTIR_NODE_PATH, then the PATH.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? NodePath { get; set; }
@@ -116,7 +116,7 @@ namespace FabstirHost.Commands
                 : portGiven ? null : config?.P2PPort;
             var options = new NodeLaunchOptions(Paths)
             {
-                NodePath = NodePath ?? NodePathFromConfig(config),
+                NodePath = config?.NodePath,
                 ModelPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(modelPath),
                 ApiPort = apiPort,
                 P2PPort = p2pPort,
@@ -148,14 +148,6 @@ namespace FabstirHost.Commands
             return options;
         }
 
-        // FABSTIR_NODE_PATH, when set, wins over the saved path.
-        private static string? NodePathFromConfig(HostConfig? config)
-        {
-            bool environmentSet = !string.IsNullOrWhiteSpace(
-                System.Environment.GetEnvironmentVariable(NodeEnvironment.NodePathVariable));
-            return environmentSet ? null : config?.NodePath;
-        }
-
         private void SaveSettings(FabstirNode node, NodeLaunchOptions options)
         {
             var settings = new NodeSettings
@@ -165,7 +157,9 @@ namespace FabstirHost.Commands
                 ApiPort = options.ApiPort,
                 P2PPort = options.EffectiveP2PPort,
                 LogLevel = options.LogLevel,
-                Environment = options.Environment.Count == 0 ? null : new Dictionary<string, string>(options.Environment),
+                Environment = options.Environment.Count == 0
+                    ? null
+                    : new Dictionary<string, string>(options.Environment),
             };
             Invoke(() =>
             {
@@ -191,7 +185,8 @@ namespace FabstirHost.Commands
                         }
                         catch (OperationCanceledException)
                         {
-                            await controller.StopAsync(StopOnExitTimeout, Log, CancellationToken.None).ConfigureAwait(false);
+                            await controller.StopAsync(StopOnExitTimeout, Log, CancellationToken.None)
+                                .ConfigureAwait(false);
                             if (token.IsCancellationRequested)
                             {
                                 throw;
@@ -209,7 +204,9 @@ namespace FabstirHost.Commands
             while (true)
             {
                 FabstirNode node = await controller.GetAsync(probe: false, token).ConfigureAwait(false);
-                if (node.Status == NodeStatus.Stopped || node.Status == NodeStatus.CrashLoop || node.Status == NodeStatus.Stale)
+                bool over = node.Status == NodeStatus.Stopped || node.Status == NodeStatus.CrashLoop
+                    || node.Status == NodeStatus.Stale;
+                if (over)
                 {
                     return;
                 }

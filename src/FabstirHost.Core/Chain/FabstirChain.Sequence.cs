@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Threading;
+using System.Threading.Tasks;
+using FabstirHost.Core.Config;
+using Nethereum.Contracts;
+using Nethereum.Hex.HexConvertors.Extensions;
+using Nethereum.Hex.HexTypes;
+using Nethereum.Model;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Signer;
+
+namespace FabstirHost.Core.Chain
+{
+    /// <summary>EIP-1559 fee caps for a run of transactions, read once.</summary>
+    internal sealed class TransactionFees
+    {
+        public TransactionFees(BigInteger maxFeePerGas, BigInteger maxPriorityFeePerGas)
+        {
+            MaxFeePerGas = maxFeePerGas;
+            MaxPriorityFeePerGas = maxPriorityFeePerGas;
+        }
+
+        public BigInteger MaxFeePerGas { get; }
+
+        public BigInteger MaxPriorityFeePerGas { get; }
+    }
+
+    /// <summary>
+    /// Sequences: several transactions from one account sent one after the other, each waiting for
+    /// the previous receipt, with the fees and the nonce read once for the run instead of per
+    /// transaction. The funds for the whole sequence are checked by the caller, before the first.
+    /// </summary>
+    public sealed partial class FabstirChain
+    {
+        internal async Task<TransactionFees> GetFeesAsync(CancellationToken cancellationToken)
+        {
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            var (maxFee, tip) = await SuggestFeesAsync(cancellationToken).ConfigureAwait(false);
+            return new TransactionFees(maxFee, tip);
+        }
+
+        internal async Task<BigInteger> GetPendingNonceAsync(
+            string address,
+            CancellationToken cancellationToken)
+        {
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            string hex = await RequestAsync<string>(
+                "eth_getTransactionCount", cancellationToken, address, "pending").ConfigureAwait(false);
+            return new HexBigInteger(hex).Value;
+        }
+
+        /// <summary>
+        /// A plan with the given fees: gas estimated now (a revert fails here, before anything is
+        /// signed), or the given gas when the call cannot be estimated yet.
+        /// </summary>
+        internal async Task<FabstirTransactionPlan> PlanWithFeesAsync<TFunction>(
+            string contract,
+            string address,
+            TFunction function,
+            string from,
+            TransactionFees fees,
+            BigInteger? assumedGas,
+            TransactionOptions options,
+            CancellationToken cancellationToken)
+            where TFunction : FunctionMessage, new()
+        {
+            function.FromAddress = from;
+            function.AmountToSend = options.Value;
+            BigInteger estimate = assumedGas ??
+                await EstimateGasAsync(contract, address, function, cancellationToken).ConfigureAwait(false);
+            return new FabstirTransactionPlan(
+                contract,
+                FunctionName<TFunction>(),
+                from,
+                address,
+                estimate,
+                WithMargin(estimate, options.GasMargin),
+                fees.MaxFeePerGas,
+                fees.MaxPriorityFeePerGas,
+                options.Value);
+        }
+
+        /// <summary>
+        /// Signs the planned transaction with the given nonce, sends it and waits for its receipt;
+        /// a failed receipt is replayed to decode its revert.
+        /// </summary>
+        internal async Task<FabstirTransaction> SendPlannedAsync<TFunction>(
+            HostKey key,
+            FabstirTransactionPlan plan,
+            TFunction function,
+            BigInteger nonce,
+            TransactionOptions options,
+            CancellationToken cancellationToken)
+            where TFunction : FunctionMessage, new()
+        {
+            string data = function.GetCallData().ToHex(true);
+            var transaction = new Transaction1559(
+                Profile.ChainId,
+                nonce,
+                plan.MaxPriorityFeePerGas,
+                plan.MaxFeePerGas,
+                plan.GasLimit,
+                plan.To,
+                plan.Value,
+                data,
+                null);
+            _log.Verbose(
+                $"Sending {plan.Contract}.{plan.Function} to {plan.To} (nonce {nonce}, gas limit " +
+                $"{plan.GasLimit}, max fee {FormatGwei(plan.MaxFeePerGas)}).");
+            _log.Debug($"{plan.Contract}.{plan.Function} call data: {data}");
+            string signed = new Transaction1559Signer()
+                .SignTransaction(key.EcKey, transaction)
+                .EnsureHexPrefix();
+
+            var stopwatch = Stopwatch.StartNew();
+            string hash = await SendRawAsync(plan, signed, cancellationToken).ConfigureAwait(false);
+            TransactionReceipt receipt = await WaitForReceiptAsync(hash, plan, options, cancellationToken)
+                .ConfigureAwait(false);
+            stopwatch.Stop();
+            if (receipt.Status?.Value != BigInteger.One)
+            {
+                throw await ExplainFailedReceiptAsync(
+                    plan.Contract, plan.To, function, receipt, cancellationToken).ConfigureAwait(false);
+            }
+
+            var result = new FabstirTransaction(
+                hash,
+                plan.Contract,
+                plan.Function,
+                key.Address,
+                plan.To,
+                (long)receipt.BlockNumber.Value,
+                receipt.GasUsed.Value,
+                receipt.EffectiveGasPrice?.Value ?? plan.MaxFeePerGas,
+                stopwatch.Elapsed);
+            _log.Verbose(
+                $"{plan.Contract}.{plan.Function} mined in block {result.BlockNumber}: {hash}, gas used " +
+                $"{result.GasUsed}, cost {result.CostEth} ETH, {stopwatch.ElapsedMilliseconds} ms.");
+            return result;
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace FabstirHost.Core.Chain.HostManagement
+{
+    /// <summary>
+    /// Changes to the host's metadata JSON: merged over what is on chain so fields such as
+    /// <c>publicKey</c> survive (or replacing it), parsed for display, and kept free of anything
+    /// registration's rules take for a secret, at any depth: the metadata is public forever.
+    /// </summary>
+    public static class HostMetadataMerge
+    {
+        /// <summary>The metadata as a dictionary (nested objects and arrays kept); empty if not JSON.</summary>
+        public static IReadOnlyDictionary<string, object?> Parse(string? metadata)
+        {
+            JObject? json = TryParse(metadata);
+            return json == null ? new Dictionary<string, object?>() : ToDictionary(json);
+        }
+
+        /// <summary>
+        /// The new metadata JSON: <paramref name="changes"/> merged over the current JSON (or
+        /// replacing it). MetadataSecretRefused for any field, at any depth, that looks secret.
+        /// A secret-looking field already on chain (the old host CLI published one) is dropped with
+        /// a warning: it must not be published again.
+        /// </summary>
+        public static string Merge(
+            string? current,
+            IDictionary changes,
+            bool replace,
+            IOperationLog log)
+        {
+            JObject update = ToJObject(changes);
+            RefuseSecrets(update);
+            JObject result = replace ? new JObject() : TryParse(current) ?? new JObject();
+            if (!replace && !string.IsNullOrWhiteSpace(current) && TryParse(current) == null)
+            {
+                log.Warning("The metadata on chain is not a JSON object; it is replaced by the new fields.");
+            }
+
+            foreach (var property in update.Properties())
+            {
+                result[property.Name] = property.Value.DeepClone();
+            }
+
+            foreach (string path in SecretPaths(result).ToList())
+            {
+                log.Warning($"The metadata on chain holds '{path}', which looks like a secret; it is " +
+                    "left out of the new metadata. Anything published on chain stays readable in its " +
+                    "history: treat that secret as exposed and replace it.");
+                result.SelectToken(path)?.Parent?.Remove();
+            }
+
+            if (!result.HasValues)
+            {
+                throw new FabstirException(
+                    HostManagementErrors.MetadataInvalid,
+                    FabstirErrorCategory.InvalidArgument,
+                    "The new metadata would be empty; the registry refuses empty metadata. Give at least " +
+                    "one field.",
+                    "-Metadata");
+            }
+
+            return result.ToString(Formatting.None);
+        }
+
+        /// <summary>True when two metadata strings hold the same JSON (or the same text).</summary>
+        public static bool SameAs(string? a, string? b)
+        {
+            JObject? left = TryParse(a);
+            JObject? right = TryParse(b);
+            return left != null && right != null ? JToken.DeepEquals(left, right) : a == b;
+        }
+
+        /// <summary>
+        /// Registration's rules, applied to every level of the new fields: MetadataSecretRefused
+        /// for a name or value that looks secret, MetadataInvalid for a publicKey (it comes from
+        /// the host key).
+        /// </summary>
+        private static void RefuseSecrets(JObject fields)
+        {
+            Registration.HostMetadata.RefuseSecrets(ToDictionary(fields));
+            foreach (JObject nested in fields.Descendants().OfType<JObject>())
+            {
+                Registration.HostMetadata.RefuseSecrets(ToDictionary(nested));
+            }
+        }
+
+        /// <summary>The paths of fields already on chain that registration's rules take for secrets.</summary>
+        private static IEnumerable<string> SecretPaths(JObject metadata)
+        {
+            foreach (JProperty property in metadata.Descendants().OfType<JProperty>())
+            {
+                if (IsSecret(property))
+                {
+                    yield return property.Path;
+                }
+            }
+        }
+
+        private static bool IsSecret(JProperty property)
+        {
+            var single = new Dictionary<string, object?> { [property.Name] = FromJToken(property.Value) };
+            try
+            {
+                Registration.HostMetadata.RefuseSecrets(single);
+                return false;
+            }
+            catch (FabstirException ex)
+            {
+                // publicKey is refused as input only because it comes from the key; it belongs here.
+                return ex.ErrorId == HostManagementErrors.MetadataSecretRefused;
+            }
+        }
+
+        private static JObject? TryParse(string? text)
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return null;
+            }
+
+            try
+            {
+                return JToken.Parse(text!) as JObject;
+            }
+            catch (JsonReaderException)
+            {
+                return null;
+            }
+        }
+
+        private static JObject ToJObject(IDictionary dictionary)
+        {
+            var json = new JObject();
+            foreach (DictionaryEntry entry in dictionary)
+            {
+                json[Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture)!] =
+                    ToJToken(entry.Value);
+            }
+
+            return json;
+        }
+
+        private static JToken ToJToken(object? value)
+        {
+            switch (value)
+            {
+                case null:
+                    return JValue.CreateNull();
+                case IDictionary nested:
+                    return ToJObject(nested);
+                case string text:
+                    return new JValue(text);
+                case IEnumerable items:
+                    return new JArray(items.Cast<object?>().Select(ToJToken));
+                default:
+                    return JToken.FromObject(value);
+            }
+        }
+
+        private static Dictionary<string, object?> ToDictionary(JObject json)
+        {
+            return json.Properties().ToDictionary(p => p.Name, p => FromJToken(p.Value));
+        }
+
+        private static object? FromJToken(JToken token)
+        {
+            switch (token)
+            {
+                case JObject nested:
+                    return ToDictionary(nested);
+                case JArray array:
+                    return array.Select(FromJToken).ToList();
+                case JValue value:
+                    return value.Value;
+                default:
+                    return token.ToString();
+            }
+        }
+    }
+}

@@ -1,0 +1,271 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using FabstirHost.Core.Config;
+using FabstirHost.Core.Network;
+using FabstirHost.Core.Node;
+
+namespace FabstirHost.Core.Chain.Registration
+{
+    /// <summary>
+    /// The whole registration of a host: validate the request offline, read the chain and plan,
+    /// start the node (or reuse the running one), prove the public URL answers, send the plan,
+    /// save the configuration. Nothing is sent when any earlier step fails.
+    /// </summary>
+    public sealed class HostRegistrar
+    {
+        private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
+        private readonly FabstirChain _chain;
+        private readonly FabstirPaths _paths;
+        private readonly IOperationLog _log;
+
+        public HostRegistrar(FabstirChain chain, FabstirPaths paths, IOperationLog log)
+        {
+            _chain = chain;
+            _paths = paths;
+            _log = log;
+        }
+
+        /// <summary>Called before each transaction; tests use it to change the chain in between.</summary>
+        internal Func<FabstirPlannedTransaction, CancellationToken, Task>? BeforeEachTransaction { get; set; }
+
+        /// <summary>
+        /// Validates the request and reads the chain; returns what a registration would do. Sends nothing.
+        /// </summary>
+        public async Task<RegistrationPlan> PlanAsync(
+            RegistrationRequest request,
+            HostKey key,
+            CancellationToken cancellationToken)
+        {
+            RegistrationInput input = RegistrationInput.Validate(request, _log);
+            RegistrationConfig.Load(_paths);
+            var planner = new RegistrationPlanner(_chain, _log);
+            RegistrationPlan plan = await planner.PlanAsync(
+                input, key.Address, HostMetadata.PublicKeyOf(key), cancellationToken).ConfigureAwait(false);
+            plan.NodeAction = await DescribeNodeActionAsync(input, cancellationToken).ConfigureAwait(false);
+            return plan;
+        }
+
+        /// <summary>Registers the host, or brings its registration up to date.</summary>
+        public async Task<FabstirHostRegistration> RegisterAsync(
+            RegistrationRequest request,
+            HostKey key,
+            CancellationToken cancellationToken)
+        {
+            RegistrationPlan plan = await PlanAsync(request, key, cancellationToken).ConfigureAwait(false);
+            return await RegisterAsync(plan, key, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Carries out a plan made by <see cref="PlanAsync"/>.</summary>
+        public async Task<FabstirHostRegistration> RegisterAsync(
+            RegistrationPlan plan,
+            HostKey key,
+            CancellationToken cancellationToken)
+        {
+            RegistrationInput input = plan.Input;
+            string? localOnly = UrlRules.LocalOnlyReason(input.Url);
+            if (localOnly != null)
+            {
+                _log.Warning($"The public URL {input.UrlText} cannot be reached from the internet: " +
+                    $"{localOnly}. Clients elsewhere will not reach this host; register a public address.");
+            }
+
+            (FabstirNode? node, bool startedHere) = await EnsureNodeAsync(input, key, cancellationToken)
+                .ConfigureAwait(false);
+            await VerifyPublicUrlAsync(input, startedHere, cancellationToken).ConfigureAwait(false);
+
+            var executor = new RegistrationExecutor(_chain, _log) { BeforeEachStep = BeforeEachTransaction };
+            IReadOnlyList<FabstirTransaction> sent;
+            try
+            {
+                sent = await executor.ExecuteAsync(plan, key, input.Request.Transactions, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (FabstirException) when (plan.Record.IsRegistered || executor.Registered)
+            {
+                // The host is on chain even though the run stopped: the configuration says so.
+                SaveConfig(plan);
+                throw;
+            }
+
+            SaveConfig(plan);
+            _log.Verbose(sent.Count == 0
+                ? $"Nothing was sent: the registration of {plan.HostAddress} is unchanged."
+                : $"{plan.Status}: {sent.Count} transaction(s) mined. Saved '{_paths.ConfigFile}'.");
+            if (node != null)
+            {
+                node = await new NodeController(_paths).GetAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var profile = _chain.Profile;
+            return new FabstirHostRegistration(plan, profile.ChainId, profile.NodeRegistry, sent, node);
+        }
+
+        private void SaveConfig(RegistrationPlan plan)
+        {
+            RegistrationConfig.Save(_paths, plan, _chain.Profile, plan.Input.Request.P2PPort);
+        }
+
+        private async Task<string> DescribeNodeActionAsync(
+            RegistrationInput input,
+            CancellationToken cancellationToken)
+        {
+            if (input.Request.NoStart)
+            {
+                return "not started (-NoStart)";
+            }
+
+            FabstirNode? running = await ReusableNodeAsync(input, cancellationToken).ConfigureAwait(false);
+            return running != null
+                ? $"already running and ready with '{running.ModelPath}' on port {running.ApiPort}"
+                : $"start fabstir-llm-node with '{input.Request.ModelPath}' on port {input.ApiPort}, " +
+                    $"then check {UrlRules.HealthUrl(input.Url)}";
+        }
+
+        /// <summary>The running node, when it is ready with the same model file and port.</summary>
+        private async Task<FabstirNode?> ReusableNodeAsync(
+            RegistrationInput input,
+            CancellationToken cancellationToken)
+        {
+            if (input.Request.NoStart || input.Request.ModelPath == null)
+            {
+                return null;
+            }
+
+            FabstirNode node = await new NodeController(_paths).GetAsync(probe: false, cancellationToken)
+                .ConfigureAwait(false);
+            bool sameModel = node.ModelPath != null && string.Equals(
+                Path.GetFullPath(node.ModelPath),
+                Path.GetFullPath(input.Request.ModelPath),
+                StringComparison.Ordinal);
+            bool ready = node.Status == NodeStatus.Ready && node.ApiPort == input.ApiPort;
+            return ready && sameModel ? node : null;
+        }
+
+        private async Task<(FabstirNode? Node, bool StartedHere)> EnsureNodeAsync(
+            RegistrationInput input,
+            HostKey key,
+            CancellationToken cancellationToken)
+        {
+            if (input.Request.NoStart)
+            {
+                _log.Verbose("Not starting the node (-NoStart).");
+                return (null, false);
+            }
+
+            FabstirNode? running = await ReusableNodeAsync(input, cancellationToken).ConfigureAwait(false);
+            if (running != null)
+            {
+                _log.Verbose($"The node is already ready with this model (process {running.ProcessId}).");
+                return (running, false);
+            }
+
+            NodeLaunchOptions options = LaunchOptions(input, key);
+            FabstirNode node = await new NodeController(_paths).StartAsync(options, _log, cancellationToken)
+                .ConfigureAwait(false);
+            NodeConfigWriter.Save(_paths, new NodeSettings
+            {
+                NodePath = node.NodePath ?? string.Empty,
+                ModelPath = node.ModelPath ?? options.ModelPath,
+                ApiPort = options.ApiPort,
+                P2PPort = options.EffectiveP2PPort,
+                LogLevel = options.LogLevel,
+                Environment = options.Environment.Count == 0
+                    ? null
+                    : new Dictionary<string, string>(options.Environment),
+            });
+
+            return (node, true);
+        }
+
+        /// <summary>
+        /// The caller's launch options completed with the model, the ports, the chain and the key,
+        /// which travels to the supervisor over its pipe and reaches the node as HOST_PRIVATE_KEY.
+        /// </summary>
+        private NodeLaunchOptions LaunchOptions(RegistrationInput input, HostKey key)
+        {
+            NodeLaunchOptions options = input.Request.NodeOptions ?? new NodeLaunchOptions(_paths);
+            options.ModelPath = input.Request.ModelPath!;
+            options.ApiPort = input.ApiPort;
+            options.P2PPort = input.Request.P2PPort;
+            options.PrivateKey = KeyResolver.ToSecure(key.EcKey.GetPrivateKey());
+            foreach (KeyValuePair<string, string> pair in _chain.Profile.ToNodeEnvironment())
+            {
+                options.ChainEnvironment[pair.Key] = pair.Value;
+            }
+
+            return options;
+        }
+
+        private async Task VerifyPublicUrlAsync(
+            RegistrationInput input,
+            bool startedHere,
+            CancellationToken cancellationToken)
+        {
+            FabstirEndpointResult result = await EndpointProbe.ProbeAsync(
+                input.Url, input.Request.ProbeTimeout, _log, cancellationToken).ConfigureAwait(false);
+            if (result.Reachable)
+            {
+                _log.Verbose($"{result.HealthUrl} answers: HTTP {result.StatusCode}, " +
+                    $"status '{result.HealthStatus}'.");
+                return;
+            }
+
+            if (input.Request.NoStart)
+            {
+                _log.Warning($"{result.HealthUrl} does not answer ({result.FailureMessage}); registering " +
+                    "anyway because of -NoStart. Start the node before clients arrive.");
+                return;
+            }
+
+            if (startedHere)
+            {
+                _log.Verbose("Stopping the node this command started, since clients cannot reach it.");
+                await new NodeController(_paths).StopAsync(StopTimeout, _log, CancellationToken.None)
+                    .ConfigureAwait(false);
+            }
+
+            throw Unreachable(input, result, startedHere);
+        }
+
+        /// <summary>
+        /// The failure with the checks that explain it, in the order to try them: the node itself,
+        /// what the troubleshooter finds for this kind of failure (listeners, firewall, NAT, TLS),
+        /// the interfaces the port listens on, and the URL from outside.
+        /// </summary>
+        private static FabstirException Unreachable(
+            RegistrationInput input,
+            FabstirEndpointResult result,
+            bool stopped)
+        {
+            IReadOnlyList<FabstirDiagnostic> checks =
+                Troubleshooter.ForFailure(result, input.ApiPort, input.Request.P2PPort);
+            var steps = new List<string>
+            {
+                $"On this machine: curl -s http://127.0.0.1:{input.ApiPort}/health (the node itself).",
+            };
+
+            steps.AddRange(checks
+                .Where(c => c.Status != DiagnosticStatus.Pass)
+                .Select(c => $"{c.Area}/{c.Name}: {c.Detail}" + (c.Remedy == null ? "" : $" -> {c.Remedy}")));
+            steps.Add($"The port must listen on all interfaces (0.0.0.0:{input.ApiPort}), not only on " +
+                $"127.0.0.1: ss -ltn 'sport = :{input.ApiPort}'.");
+            steps.Add($"From another machine: curl -s {result.HealthUrl}");
+            string numbered = string.Join(Environment.NewLine, steps.Select((s, i) => $"  {i + 1}. {s}"));
+            string node = stopped ? " The node this command started was stopped." : string.Empty;
+            return new FabstirException(
+                RegistrationErrors.PublicUrlUnreachable,
+                FabstirErrorCategory.ConnectionError,
+                $"The public URL does not answer: {result.HealthUrl}: {result.FailureMessage} Nothing was " +
+                $"sent.{node} Check, in order:" + Environment.NewLine + numbered,
+                result.HealthUrl.ToString())
+            {
+                RecommendedAction = "Fix the first failing check above, then run the same command again.",
+            };
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Collections;
+using System.Linq;
+using System.Management.Automation;
+using FabstirHost.Core.Chain.HostManagement;
+using FabstirHost.Core.Config;
+
+namespace FabstirHost.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Changes the registered host's URL, models or metadata on chain.</para>
+    /// <para type="description">Only what differs from the chain is sent. A new -Url is probed first (its /health must answer); when it does not, the relevant troubleshooting is shown and nothing is sent. -Model replaces the advertised list: each repo:file must be approved by the ModelRegistry, duplicates are dropped with a warning, and the model the node loads must stay in the list unless -Force. In the phase 18 pricing generation, newly added models are priced in the same run at the host's registration prices (native and USDC), since a model without a price cannot be sold. -Metadata is merged into the JSON on chain, so publicKey and other fields survive; -Replace replaces it. Fields that look like secrets (names such as privateKey, secret, password, mnemonic, seed, apiKey, at any depth, or a value shaped like a private key) are refused, as in Register-FabstirHost: metadata is public. publicKey comes from the host key and cannot be given. config.json follows the chain. Under -WhatIf the plan is shown with gas estimates.</para>
+    /// </summary>
+    /// <example>
+    /// <code>Set-FabstirHost -Url https://node.example.com:8443</code>
+    /// <para>Checks that the new URL answers, then advertises it.</para>
+    /// </example>
+    /// <example>
+    /// <code>Set-FabstirHost -Metadata @{ hardware = 'RTX 4090'; location = 'eu-west' } -WhatIf</code>
+    /// <para>Shows the merged metadata that would be sent, and its gas cost.</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.Set, "FabstirHost", SupportsShouldProcess = true)]
+    [OutputType(typeof(FabstirHostUpdate))]
+    public sealed class SetFabstirHostCommand : FabstirHostChangeCmdlet
+    {
+        /// <summary>
+        /// <para type="description">The new public URL of the node; probed before it is advertised.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Url { get; set; }
+
+        /// <summary>
+        /// <para type="description">The complete new list of models, as repo:file.</para>
+        /// </summary>
+        [Parameter]
+        [AllowEmptyCollection]
+        public string[]? Model { get; set; }
+
+        /// <summary>
+        /// <para type="description">Metadata fields to merge into the JSON on chain (nested hashtables and arrays allowed).</para>
+        /// </summary>
+        [Parameter]
+        public Hashtable? Metadata { get; set; }
+
+        /// <summary>
+        /// <para type="description">Replaces the metadata on chain with -Metadata instead of merging.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Replace { get; set; }
+
+        /// <summary>
+        /// <para type="description">Allows a model list without the model the node loads.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>
+        /// <para type="description">Seconds to wait for the new URL to answer.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, 300)]
+        public int ProbeTimeoutSec { get; set; } = 10;
+
+        protected override void EndProcessing()
+        {
+            HostContext host = CreateHostContext();
+            var request = new HostUpdateRequest
+            {
+                Url = Url,
+                Models = Model,
+                Metadata = Metadata == null ? null : PlainMetadata.From(Metadata),
+                ReplaceMetadata = Replace,
+                Force = Force,
+                LoadedModelFile = LoadedModelFile(),
+                ApiPort = Invoke(() => HostConfigStore.Load(Paths))?.ApiPort,
+                ProbeTimeout = System.TimeSpan.FromSeconds(ProbeTimeoutSec),
+            };
+            HostTransactionPlan plan = Run(token => HostUpdater.PlanAsync(host, request, Log, token));
+            SendHostUpdate(host, plan, update => RecordInConfig(
+                host.Address,
+                url: Url == null ? null : update.Host?.ApiUrl,
+                models: Model == null ? null : update.Host?.Models.Select(m => m.Spec).ToList(),
+                registered: true));
+        }
+    }
+
+    /// <summary>Turns a PowerShell hashtable into plain .NET values (no PSObject wrappers).</summary>
+    internal static class PlainMetadata
+    {
+        public static Hashtable From(IDictionary dictionary)
+        {
+            var plain = new Hashtable();
+            foreach (DictionaryEntry entry in dictionary)
+            {
+                plain[Unwrap(entry.Key)!] = Value(entry.Value);
+            }
+
+            return plain;
+        }
+
+        private static object? Value(object? value)
+        {
+            value = Unwrap(value);
+            switch (value)
+            {
+                case IDictionary nested:
+                    return From(nested);
+                case string text:
+                    return text;
+                case IEnumerable items:
+                    return items.Cast<object?>().Select(Value).ToList();
+                default:
+                    return value;
+            }
+        }
+
+        private static object? Unwrap(object? value) =>
+            value is PSObject wrapped ? wrapped.BaseObject : value;
+    }
+}

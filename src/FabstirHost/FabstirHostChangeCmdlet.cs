@@ -1,0 +1,137 @@
+using System.IO;
+using System.Management.Automation;
+using System.Security;
+using FabstirHost.Core;
+using FabstirHost.Core.Chain;
+using FabstirHost.Core.Chain.HostManagement;
+using FabstirHost.Core.Config;
+using FabstirHost.Core.Node;
+
+namespace FabstirHost
+{
+    /// <summary>
+    /// Base of the cmdlets that act on the registered host: the key parameters, the host context,
+    /// and the plan shown under -WhatIf and -Confirm before the key is unlocked to send it.
+    /// </summary>
+    public abstract class FabstirHostChangeCmdlet : FabstirChainCmdlet
+    {
+        /// <summary>
+        /// <para type="description">The host private key, instead of FABSTIR_HOST_PRIVATE_KEY, HOST_PRIVATE_KEY or the keystore.</para>
+        /// </summary>
+        [Parameter]
+        public SecureString? PrivateKey { get; set; }
+
+        /// <summary>
+        /// <para type="description">The password of the module's keystore; else -KeystorePasswordFile, FABSTIR_KEYSTORE_PASSWORD or a prompt.</para>
+        /// </summary>
+        [Parameter]
+        public SecureString? KeystorePassword { get; set; }
+
+        /// <summary>
+        /// <para type="description">A file holding the keystore password (a final line break is ignored).</para>
+        /// </summary>
+        [Parameter]
+        public string? KeystorePasswordFile { get; set; }
+
+        /// <summary>The host of the key (read without unlocking it) on the resolved chain.</summary>
+        protected HostContext CreateHostContext()
+        {
+            ChainProfile profile = ResolveChainProfile();
+            string address = Invoke(() => KeyResolver.ResolveAddress(Paths, KeyRequest()) ??
+                throw new FabstirException(
+                    KeyResolver.KeyNotFoundErrorId,
+                    FabstirErrorCategory.ObjectNotFound,
+                    "No host key was found: give -PrivateKey, set FABSTIR_HOST_PRIVATE_KEY or " +
+                    $"HOST_PRIVATE_KEY, or create a keystore at '{Paths.KeystoreFile}' with " +
+                    "New-FabstirWallet.",
+                    Paths.KeystoreFile));
+            HostConfig? config = Invoke(() => HostConfigStore.Load(Paths));
+            return Invoke(() => new HostContext(new FabstirChain(profile, Log), address, config));
+        }
+
+        /// <summary>
+        /// Shows the plan (under -WhatIf, with gas estimates) and asks for confirmation; false when
+        /// there is nothing to send or the user declined.
+        /// </summary>
+        protected bool ConfirmPlan(HostTransactionPlan plan)
+        {
+            if (plan.IsEmpty)
+            {
+                WriteVerbose(plan.Describe());
+                return false;
+            }
+
+            string text = plan.Describe();
+            return ShouldProcess(text, text + "\nSend these transactions?", plan.Operation);
+        }
+
+        /// <summary>
+        /// Confirms and sends a plan, then writes the host update (also when nothing had to be
+        /// sent). <paramref name="afterSending"/> runs once the transactions are mined.
+        /// </summary>
+        protected void SendHostUpdate(
+            HostContext host,
+            HostTransactionPlan plan,
+            System.Action<FabstirHostUpdate>? afterSending = null)
+        {
+            if (!ConfirmPlan(plan))
+            {
+                if (plan.IsEmpty)
+                {
+                    WriteObject(Run(async token =>
+                        FabstirHostUpdate.Unchanged(plan, await HostReader.ReadAsync(host, token))));
+                }
+
+                return;
+            }
+
+            using (HostKey key = UnlockKey())
+            {
+                FabstirHostUpdate update =
+                    Run(token => FabstirHostUpdate.ExecuteAsync(host, plan, key, token));
+                afterSending?.Invoke(update);
+                WriteObject(update);
+            }
+        }
+
+        /// <summary>
+        /// Records a change in config.json (see <see cref="HostConfigSync"/>), inside Run so what it
+        /// reports reaches the pipeline.
+        /// </summary>
+        protected void RecordInConfig(
+            string address,
+            string? url = null,
+            System.Collections.Generic.IReadOnlyList<string>? models = null,
+            bool? registered = null)
+        {
+            Run(_ =>
+            {
+                HostConfigSync.Record(Paths, address, Log, url, models, registered);
+                return System.Threading.Tasks.Task.FromResult(true);
+            });
+        }
+
+        /// <summary>Unlocks the host key, prompting for the keystore password when allowed.</summary>
+        protected HostKey UnlockKey()
+        {
+            return Invoke(() => KeyResolver.Resolve(Paths, KeyRequest(), Log));
+        }
+
+        /// <summary>The file name of the model the node loads, from its state file or config.json.</summary>
+        protected string? LoadedModelFile()
+        {
+            string? path = Invoke(() => NodeStateStore.Load(Paths))?.Settings.ModelPath;
+            if (string.IsNullOrEmpty(path))
+            {
+                path = Invoke(() => HostConfigStore.Load(Paths))?.ModelPath;
+            }
+
+            return string.IsNullOrEmpty(path) ? null : System.IO.Path.GetFileName(path);
+        }
+
+        private KeyRequest KeyRequest()
+        {
+            return CreateKeyRequest(PrivateKey, KeystorePassword, KeystorePasswordFile);
+        }
+    }
+}

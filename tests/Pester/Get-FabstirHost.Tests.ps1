@@ -1,0 +1,80 @@
+BeforeAll {
+    Import-Module $env:FABSTIR_TEST_MODULE -Force
+    Import-Module $env:FABSTIR_TEST_LOCALCHAIN -Force
+    . (Join-Path $PSScriptRoot 'HostChain.ps1')
+    $script:chain = Start-FabstirTestChain
+}
+
+AfterAll {
+    $script:chain | Stop-FabstirTestChain
+}
+
+Describe 'Get-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' }, @{ Generation = 'Phase18' }) {
+    BeforeAll {
+        $script:parameters = Get-TestChainParameters $script:chain $Generation
+        $script:address = Register-TestHost $script:chain $script:chain.HostAddress $Generation
+    }
+
+    AfterAll {
+        Reset-TestHost $script:chain $script:chain.HostAddress $Generation
+    }
+
+    BeforeEach {
+        $env:FABSTIR_HOME = New-TestHome
+    }
+
+    AfterEach {
+        Remove-Item $env:FABSTIR_HOME -Recurse -Force -ErrorAction SilentlyContinue
+        Remove-Item Env:FABSTIR_HOME, Env:FABSTIR_HOST_PRIVATE_KEY -ErrorAction SilentlyContinue
+    }
+
+    It 'reads any host without a key: stake, URL, named models, metadata, prices' {
+        $hostInfo = Get-FabstirHost -Address $script:address @parameters
+
+        $hostInfo.GetType().Name | Should -Be 'FabstirHostInfo'
+        $hostInfo.IsRegistered | Should -BeTrue
+        $hostInfo.Stake | Should -Be 1000
+        $hostInfo.ApiUrl | Should -Be 'http://127.0.0.1:1'
+        $hostInfo.Models[0].Spec | Should -Be $script:chain.ApprovedModels[0]
+        $hostInfo.MetadataFields['hardware'] | Should -Be 'test GPU'
+        $hostInfo.PublicKey | Should -Be '02abc'
+        "$($hostInfo.PricingGeneration)" | Should -Be $Generation
+        ($hostInfo.Prices | Where-Object Token -eq 'USDC').Price | Should -Be 5
+        ($hostInfo.Prices | Where-Object Token -eq 'ETH').RawPrice | Should -Be 3000000
+    }
+
+    It 'reads the host of the key when no address is given' {
+        $env:FABSTIR_HOST_PRIVATE_KEY = $script:chain.HostKey
+
+        (Get-FabstirHost @parameters).Address | Should -Be $script:address
+    }
+
+    It 'takes addresses from the pipeline, by value and by property name' {
+        $byValue = $script:address, $script:chain.DeployerAddress | Get-FabstirHost @parameters
+        $byName = [pscustomobject]@{ HostAddress = $script:address } | Get-FabstirHost @parameters
+        $fromWallet = Get-FabstirWallet -Address $script:address @parameters | Get-FabstirHost @parameters
+
+        $byValue.IsRegistered | Should -Be @($true, $false)
+        $byName.Address | Should -Be $script:address
+        $fromWallet.Stake | Should -Be 1000
+    }
+
+    It 'shows the useful fields by default' {
+        $text = Get-FabstirHost -Address $script:address @parameters | Out-String -Width 200
+
+        $text | Should -Match 'Stake \(FAB\)\s*:\s*1000'
+        $text | Should -Match 'USDC: 5 USDC per million tokens \(raw 5000\)'
+    }
+
+    It 'reports a host that is not registered as such' {
+        $hostInfo = Get-FabstirHost -Address $script:chain.DeployerAddress @parameters
+
+        $hostInfo.IsRegistered | Should -BeFalse
+        $hostInfo.Stake | Should -Be 0
+    }
+
+    It 'fails clearly without an address or key' {
+        { Get-FabstirHost @parameters -ErrorAction Stop } |
+            Should -Throw -ErrorId 'HostKeyNotFound,FabstirHost.Commands.GetFabstirHostCommand'
+    }
+}

@@ -1,0 +1,143 @@
+BeforeAll {
+    Import-Module $env:FABSTIR_TEST_MODULE -Force
+    Import-Module $env:FABSTIR_TEST_LOCALCHAIN -Force
+    . (Join-Path $PSScriptRoot 'HostChain.ps1')
+    . (Join-Path $PSScriptRoot 'StandIn.ps1')
+    . (Join-Path $PSScriptRoot 'Node.TestHelpers.ps1')
+    $script:chain = Start-FabstirTestChain
+    $script:command = 'FabstirHost.Commands.SetFabstirHostCommand'
+}
+
+AfterAll {
+    $script:chain | Stop-FabstirTestChain
+}
+
+Describe 'Set-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' }, @{ Generation = 'Phase18' }) {
+    BeforeAll {
+        $script:parameters = Get-TestChainParameters $script:chain $Generation
+    }
+
+    BeforeEach {
+        $env:FABSTIR_HOME = New-TestHome
+        $env:FABSTIR_HOST_PRIVATE_KEY = $script:chain.HostKey
+        $script:address = Register-TestHost $script:chain $script:chain.HostAddress $Generation
+        $script:nonce = Get-TestNonce $script:chain $script:address
+    }
+
+    AfterEach {
+        Reset-TestHost $script:chain $script:chain.HostAddress $Generation
+        Remove-Item $env:FABSTIR_HOME -Recurse -Force -ErrorAction SilentlyContinue
+        Remove-Item Env:FABSTIR_HOME, Env:FABSTIR_HOST_PRIVATE_KEY -ErrorAction SilentlyContinue
+    }
+
+    It 'merges metadata, keeping the public key, and returns the transaction' {
+        $update = Set-FabstirHost -Metadata @{ location = 'eu-west' } @parameters
+
+        $update.Transactions.Count | Should -Be 1
+        $update.TransactionHashes[0] | Should -Match '^0x[0-9a-f]{64}$'
+        $update.Host.PublicKey | Should -Be '02abc'
+        $update.Host.MetadataFields['location'] | Should -Be 'eu-west'
+    }
+
+    It 'sends nothing when the chain already matches' {
+        $update = Set-FabstirHost -Metadata @{ hardware = 'test GPU' } @parameters
+
+        $update.Transactions.Count | Should -Be 0
+        Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
+    }
+
+    It 'shows the plan with gas under -WhatIf and sends nothing' {
+        $output = Get-WhatIfText { Set-FabstirHost -Model $script:chain.ApprovedModels -WhatIf @parameters }
+
+        $output | Should -Match 'updateSupportedModels'
+        $output | Should -Match 'gas ≈'
+        Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
+    }
+
+    It 'replaces the models, removing duplicates with a warning, and config.json follows' {
+        $models = @($script:chain.ApprovedModels[0], $script:chain.ApprovedModels[1], $script:chain.ApprovedModels[1])
+
+        $update = Set-FabstirHost -Model $models @parameters -WarningVariable warnings -WarningAction SilentlyContinue
+
+        $warnings | Should -Match 'more than once'
+        $update.Host.Models.Spec | Should -Be $script:chain.ApprovedModels
+        (Get-FabstirHostConfig).Models | Should -Be $script:chain.ApprovedModels
+        ($update.Host.Prices | Where-Object { $_.Model -eq $script:chain.ApprovedModels[1] -and $_.IsSet }).Count | Should -Be 2
+    }
+
+    It 'refuses an unapproved model' {
+        { Set-FabstirHost -Model $script:chain.DeactivatedModel @parameters -ErrorAction Stop } |
+            Should -Throw -ErrorId "ModelNotApproved,$script:command"
+        Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
+    }
+
+    It 'refuses an empty model list' {
+        { Set-FabstirHost -Model @() @parameters -ErrorAction Stop } |
+            Should -Throw -ErrorId "ModelListEmpty,$script:command"
+        Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
+    }
+
+    It 'refuses to drop the model the node loads unless -Force' {
+        $file = ($script:chain.ApprovedModels[0] -split ':')[1]
+        Set-Content (Join-Path $env:FABSTIR_HOME 'config.json') (@{ modelPath = "/models/$file" } | ConvertTo-Json)
+
+        { Set-FabstirHost -Model $script:chain.ApprovedModels[1] @parameters -ErrorAction Stop } |
+            Should -Throw -ErrorId "LoadedModelDropped,$script:command"
+        Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
+        $forced = Set-FabstirHost -Model $script:chain.ApprovedModels[1] -Force @parameters -WarningAction SilentlyContinue
+        $forced.Host.Models.Spec | Should -Be $script:chain.ApprovedModels[1]
+    }
+
+    It 'refuses a metadata key that looks like a secret' {
+        { Set-FabstirHost -Metadata @{ wallet = @{ privateKey = '0x1234' } } @parameters -ErrorAction Stop } |
+            Should -Throw -ErrorId "MetadataSecretRefused,$script:command"
+        Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
+    }
+
+    It 'refuses an unreachable URL with troubleshooting' {
+        $port = Get-FreeTcpPort
+
+        { Set-FabstirHost -Url "http://127.0.0.1:$port" -ProbeTimeoutSec 3 @parameters -ErrorAction Stop -WarningAction SilentlyContinue } |
+            Should -Throw -ErrorId "PublicUrlUnreachable,$script:command"
+        Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
+    }
+
+    It 'advertises a reachable URL and records it in config.json' {
+        # A run of four free ports: the node takes the API port and P2P ports P, P+1 and P+2.
+        $port = Get-FreePortRange 4
+        $node = Start-TestStandIn -Environment @{ API_PORT = "$port"; P2P_PORT = "$($port + 1)" }
+        try {
+            $update = Set-FabstirHost -Url $node.Url @parameters -WarningAction SilentlyContinue
+
+            $update.Host.ApiUrl | Should -Be $node.Url
+            (Get-FabstirHostConfig).PublicUrl | Should -Be $node.Url
+        }
+        finally { Stop-TestStandIn $node }
+    }
+
+    It 'reports a host slashed out of the registry as not registered, with the reason' {
+        $registry = $parameters.NodeRegistryAddress
+        Invoke-TestCast $script:chain $script:chain.DeployerAddress $registry 'slash(address,uint256)' $script:address '950000000000000000000'
+        $nonce = Get-TestNonce $script:chain $script:address
+
+        $thrown = { Set-FabstirHost -Metadata @{ a = 'b' } @parameters -ErrorAction Stop } |
+            Should -Throw -ErrorId "HostNotRegistered,$script:command" -PassThru
+        $thrown.Exception.Message | Should -Match 'slashed'
+        Get-TestNonce $script:chain $script:address | Should -Be $nonce
+    }
+}
+
+Describe 'Set-FabstirHost without registration' {
+    It 'refuses a host that is not registered, sending nothing' {
+        $env:FABSTIR_HOME = New-TestHome
+        $parameters = Get-TestChainParameters $script:chain
+        $key = ConvertTo-SecureString $script:chain.DeployerKey -AsPlainText
+        $nonce = Get-TestNonce $script:chain $script:chain.DeployerAddress
+        try {
+            { Set-FabstirHost -Metadata @{ a = 'b' } -PrivateKey $key @parameters -ErrorAction Stop } |
+                Should -Throw -ErrorId "HostNotRegistered,$script:command"
+            Get-TestNonce $script:chain $script:chain.DeployerAddress | Should -Be $nonce
+        }
+        finally { Remove-Item $env:FABSTIR_HOME -Recurse -Force; Remove-Item Env:FABSTIR_HOME }
+    }
+}
