@@ -84,6 +84,36 @@ function New-TestHome {
     return $path
 }
 
+# Removes the home New-TestHome made for this test (only such a folder under the temp folder) and
+# the environment that pointed at it and carried the key.
+function Remove-TestHome {
+    $path = $env:FABSTIR_HOME
+    $temp = [IO.Path]::GetTempPath()
+    if ($path -and $path.StartsWith($temp) -and (Split-Path $path -Leaf) -like 'fabstir-pester-*') {
+        Remove-Item -LiteralPath $path -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    Remove-Item Env:FABSTIR_HOME, Env:FABSTIR_HOST_PRIVATE_KEY -ErrorAction SilentlyContinue
+}
+
+# Before each test of a cmdlet that changes a host: a fresh home, the host key in the environment
+# and the host registered as Register-FabstirHost leaves it. Returns the host's address.
+function Enter-TestRegisteredHost {
+    param([Parameter(Mandatory)] $Chain, [string] $Generation = 'Phase18')
+
+    $env:FABSTIR_HOME = New-TestHome
+    $env:FABSTIR_HOST_PRIVATE_KEY = $Chain.HostKey
+    Register-TestHost $Chain $Chain.HostAddress $Generation
+}
+
+# After each such test: the registry as it was, the home and the key gone.
+function Exit-TestRegisteredHost {
+    param([Parameter(Mandatory)] $Chain, [string] $Generation = 'Phase18')
+
+    Reset-TestHost $Chain $Chain.HostAddress $Generation
+    Remove-TestHome
+}
+
 # What a command shows under -WhatIf: PowerShell writes it to the host, so a transcript catches it.
 function Get-WhatIfText {
     param([Parameter(Mandatory)] [scriptblock] $Command)
