@@ -24,7 +24,8 @@ namespace FabstirHost.Core.Node
             config[Name(nameof(HostConfig.ModelPath))] = settings.ModelPath;
             config[Name(nameof(HostConfig.ApiPort))] = settings.ApiPort;
             config[Name(nameof(HostConfig.P2PPort))] = settings.P2PPort;
-            SetOrRemove(config, Name(nameof(HostConfig.LogLevel)), settings.LogLevel == null ? null : new JValue(settings.LogLevel));
+            JToken? logLevel = settings.LogLevel == null ? null : new JValue(settings.LogLevel);
+            SetOrRemove(config, Name(nameof(HostConfig.LogLevel)), logLevel);
             SetOrRemove(config, Name(nameof(HostConfig.Environment)), settings.Environment == null
                 ? null
                 : JObject.FromObject(new Dictionary<string, string>(settings.Environment)));

@@ -32,7 +32,8 @@ namespace FabstirHost.Core.Node
         /// ready and its /health answers. On any failure, timeout or cancellation nothing is left
         /// running.
         /// </summary>
-        public async Task<FabstirNode> StartAsync(NodeLaunchOptions options, IOperationLog log, CancellationToken cancel)
+        public async Task<FabstirNode> StartAsync(
+            NodeLaunchOptions options, IOperationLog log, CancellationToken cancel)
         {
             Paths.EnsureCreated();
             using (StartLock.Acquire(Paths))
@@ -84,7 +85,8 @@ namespace FabstirHost.Core.Node
             }
             else
             {
-                log.Warning($"The supervisor (process {state.SupervisorPid}) was not running; the node was stopped directly.");
+                log.Warning($"The supervisor (process {state.SupervisorPid}) was not running; " +
+                    "the node was stopped directly.");
             }
 
             MarkStopped();
@@ -106,9 +108,10 @@ namespace FabstirHost.Core.Node
                 && (node.Status == NodeStatus.Ready || node.Phase >= NodePhase.ApiStarted))
             {
                 TimeSpan timeout = TimeSpan.FromSeconds(2);
-                NodeProbeResult health = await NodeProbe.HealthAsync(node.ApiPort.Value, timeout, cancel).ConfigureAwait(false);
+                int port = node.ApiPort.Value;
+                NodeProbeResult health = await NodeProbe.HealthAsync(port, timeout, cancel).ConfigureAwait(false);
                 node.HealthStatus = health.Ok ? health.Status ?? "ok" : health.Error ?? $"HTTP {health.StatusCode}";
-                NodeProbeResult version = await NodeProbe.VersionAsync(node.ApiPort.Value, timeout, cancel).ConfigureAwait(false);
+                NodeProbeResult version = await NodeProbe.VersionAsync(port, timeout, cancel).ConfigureAwait(false);
                 node.Version = version.Ok ? version.Status : null;
             }
 
@@ -139,8 +142,9 @@ namespace FabstirHost.Core.Node
                     throw new FabstirException(
                         "NodeCrashLoop",
                         FabstirErrorCategory.ResourceUnavailable,
-                        $"The node will not become ready: it crashed {node.RestartCount + 1} times and its supervisor " +
-                        $"gave up (last exit code {node.LastExitCode}). See Get-FabstirNodeLog, then Start-FabstirNode.",
+                        $"The node will not become ready: it crashed {node.RestartCount + 1} times and its " +
+                        $"supervisor gave up (last exit code {node.LastExitCode}). See Get-FabstirNodeLog, " +
+                        "then Start-FabstirNode.",
                         Paths.StateFile);
                 }
 
@@ -185,7 +189,8 @@ namespace FabstirHost.Core.Node
                 throw new FabstirException(
                     "NodeAlreadyRunning",
                     FabstirErrorCategory.ResourceExists,
-                    $"A node of this instance ('{Paths.Home}') is already running (process {pid}, status {state.Status}). " +
+                    $"A node of this instance ('{Paths.Home}') is already running (process {pid}, " +
+                    $"status {state.Status}). " +
                     "Stop it with Stop-FabstirNode, or use another FABSTIR_HOME for a second node.",
                     pid);
             }
@@ -218,7 +223,9 @@ namespace FabstirHost.Core.Node
                 ApiPort = options.ApiPort,
                 P2PPort = options.EffectiveP2PPort,
                 LogLevel = options.LogLevel,
-                Environment = options.Environment.Count == 0 ? null : new Dictionary<string, string>(options.Environment),
+                Environment = options.Environment.Count == 0
+                    ? null
+                    : new Dictionary<string, string>(options.Environment),
             };
         }
 
@@ -253,7 +260,8 @@ namespace FabstirHost.Core.Node
             {
                 await WaitForReadinessAsync(session, options.ReadyTimeout, deadline, () => phase, cancel)
                     .ConfigureAwait(false);
-                NodeProbeResult health = await WaitForHealthAsync(settings.ApiPort, deadline, cancel).ConfigureAwait(false);
+                NodeProbeResult health = await WaitForHealthAsync(settings.ApiPort, deadline, cancel)
+                    .ConfigureAwait(false);
                 session.Detach();
                 log.Progress(new OperationProgress(Activity, "Ready", 100, completed: true));
                 log.Verbose($"The node answers {NodeProbe.LocalUrl(settings.ApiPort)}/health: " +
@@ -471,7 +479,8 @@ namespace FabstirHost.Core.Node
             await GoneWithinAsync(pid, token, DateTime.UtcNow + TimeSpan.FromSeconds(5), cancel).ConfigureAwait(false);
         }
 
-        private static async Task<bool> GoneWithinAsync(int pid, string? token, DateTime until, CancellationToken cancel)
+        private static async Task<bool> GoneWithinAsync(
+            int pid, string? token, DateTime until, CancellationToken cancel)
         {
             // Not our child, so there is no exit notification to wait on: look at short intervals.
             while (ProcessIdentity.Check(pid, token) == ProcessLiveness.Alive)
@@ -487,7 +496,8 @@ namespace FabstirHost.Core.Node
             return true;
         }
 
-        private void ReportNothingToStop(NodeState state, ProcessLiveness supervisor, ProcessLiveness node, IOperationLog log)
+        private void ReportNothingToStop(
+            NodeState state, ProcessLiveness supervisor, ProcessLiveness node, IOperationLog log)
         {
             if (node == ProcessLiveness.Reused || supervisor == ProcessLiveness.Reused)
             {

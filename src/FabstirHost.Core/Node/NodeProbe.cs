@@ -54,7 +54,8 @@ namespace FabstirHost.Core.Node
                 deadline.CancelAfter(timeout);
                 try
                 {
-                    using (HttpResponseMessage response = await Client.Value.GetAsync(url, deadline.Token).ConfigureAwait(false))
+                    Task<HttpResponseMessage> request = Client.Value.GetAsync(url, deadline.Token);
+                    using (HttpResponseMessage response = await request.ConfigureAwait(false))
                     {
                         string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
                         return new NodeProbeResult((int)response.StatusCode, ReadField(body, field), null);

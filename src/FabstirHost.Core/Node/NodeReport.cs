@@ -43,7 +43,9 @@ namespace FabstirHost.Core.Node
             {
                 node.ProcessId = state.NodePid;
                 node.StartTime = state.NodeStartedAt;
-                node.Uptime = state.NodeStartedAt.HasValue ? DateTime.UtcNow - state.NodeStartedAt.Value : (TimeSpan?)null;
+                node.Uptime = state.NodeStartedAt.HasValue
+                    ? DateTime.UtcNow - state.NodeStartedAt.Value
+                    : (TimeSpan?)null;
             }
 
             if (node.Status != NodeStatus.Stale && process == ProcessLiveness.Alive && !node.SupervisorAlive)
@@ -63,11 +65,13 @@ namespace FabstirHost.Core.Node
                 case NodeStateStatus.Stopped:
                     return NodeStatus.Stopped;
                 case NodeStateStatus.CrashLoop:
-                    node.Detail = $"The node crashed repeatedly (last exit code {state.LastExitCode}); its supervisor gave up.";
+                    node.Detail = $"The node crashed repeatedly (last exit code {state.LastExitCode}); " +
+                        "its supervisor gave up.";
                     return NodeStatus.CrashLoop;
             }
 
-            if (process == ProcessLiveness.Reused || (process != ProcessLiveness.Alive && supervisor == ProcessLiveness.Reused))
+            bool supervisorReused = process != ProcessLiveness.Alive && supervisor == ProcessLiveness.Reused;
+            if (process == ProcessLiveness.Reused || supervisorReused)
             {
                 int pid = process == ProcessLiveness.Reused ? state.NodePid!.Value : state.SupervisorPid;
                 node.Detail = $"Process {pid} recorded in the state file now belongs to another program; it is " +

@@ -113,7 +113,8 @@ namespace FabstirHost.Core.Node
                     s.RestartCount++;
                 });
                 log.WriteLine(NodeLogFormat.SupervisorTag,
-                    $"restarting the node in {delay.TotalSeconds:0.###} s (crash {crashesInARow} of at most {_settings.MaxRestarts})");
+                    $"restarting the node in {delay.TotalSeconds:0.###} s " +
+                    $"(crash {crashesInARow} of at most {_settings.MaxRestarts})");
                 if (!await WaitUnlessStoppedAsync(delay).ConfigureAwait(false))
                 {
                     FinishAs(NodeStateStatus.Stopped, log, "stopped as requested while waiting to restart");
@@ -133,7 +134,8 @@ namespace FabstirHost.Core.Node
             }
             catch (Exception ex) when (ex is System.ComponentModel.Win32Exception || ex is IOException)
             {
-                log.WriteLine(NodeLogFormat.SupervisorTag, $"could not start '{_settings.Node.NodePath}': {ex.Message}");
+                log.WriteLine(NodeLogFormat.SupervisorTag,
+                    $"could not start '{_settings.Node.NodePath}': {ex.Message}");
                 _events.Send(new SupervisorEvent { Event = SupervisorEvents.Failed, Message = ex.Message });
                 return new RunResult { SpawnFailed = true };
             }
@@ -216,7 +218,8 @@ namespace FabstirHost.Core.Node
             return node;
         }
 
-        private static async Task PumpAsync(Stream stream, NodeStream which, ReadinessWatcher watcher, RotatingLogWriter log)
+        private static async Task PumpAsync(
+            Stream stream, NodeStream which, ReadinessWatcher watcher, RotatingLogWriter log)
         {
             string tag = NodeLogFormat.Tag(which);
             Decoder decoder = new UTF8Encoding(false).GetDecoder();

@@ -113,7 +113,8 @@ namespace FabstirHost.Core.Node
             }
         }
 
-        private static FabstirException PortInUse(string errorId, int port, string protocol, string what, string parameter)
+        private static FabstirException PortInUse(
+            string errorId, int port, string protocol, string what, string parameter)
         {
             return new FabstirException(
                 errorId,

@@ -113,7 +113,8 @@ namespace FabstirHost.Core.Node
         private (FileStream, StreamWriter) Open()
         {
             bool existed = File.Exists(LivePath);
-            var file = new FileStream(LivePath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            var file = new FileStream(
+                LivePath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
             if (!existed)
             {
                 SecureFile.SetUnixMode(LivePath, 0x180);

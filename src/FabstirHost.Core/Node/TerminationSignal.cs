@@ -19,7 +19,8 @@ namespace FabstirHost.Core.Node
         {
             Type? registration = Type.GetType(
                 "System.Runtime.InteropServices.PosixSignalRegistration, System.Runtime.InteropServices", false);
-            Type? signalType = Type.GetType("System.Runtime.InteropServices.PosixSignal, System.Runtime.InteropServices", false);
+            Type? signalType = Type.GetType(
+                "System.Runtime.InteropServices.PosixSignal, System.Runtime.InteropServices", false);
             Type? contextType = Type.GetType(
                 "System.Runtime.InteropServices.PosixSignalContext, System.Runtime.InteropServices", false);
             if (registration == null || signalType == null || contextType == null)
@@ -36,7 +37,8 @@ namespace FabstirHost.Core.Node
 
             var handler = new Handler(onSignal, cancel);
             Type actionType = typeof(Action<>).MakeGenericType(contextType);
-            Delegate callback = Delegate.CreateDelegate(actionType, handler, typeof(Handler).GetMethod(nameof(Handler.Invoke))!);
+            MethodInfo invoke = typeof(Handler).GetMethod(nameof(Handler.Invoke))!;
+            Delegate callback = Delegate.CreateDelegate(actionType, handler, invoke);
             object sigterm = Enum.Parse(signalType, "SIGTERM");
             return (IDisposable?)create.Invoke(null, new[] { sigterm, callback });
         }

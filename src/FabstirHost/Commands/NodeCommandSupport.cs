@@ -13,7 +13,11 @@ namespace FabstirHost.Commands
     /// <summary>What the node cmdlets share: settings from parameters and configuration, the key.</summary>
     internal static class NodeCommandSupport
     {
-        private static readonly string[] KeyVariables = { "FABSTIR_HOST_PRIVATE_KEY", NodeEnvironment.PrivateKeyVariable };
+        private static readonly string[] KeyVariables =
+        {
+            "FABSTIR_HOST_PRIVATE_KEY",
+            NodeEnvironment.PrivateKeyVariable,
+        };
 
         /// <summary>The paths of the instance a piped node belongs to, else of this session.</summary>
         public static FabstirPaths PathsOf(FabstirNode? node, FabstirPaths fallback)
@@ -90,7 +94,9 @@ namespace FabstirHost.Commands
             foreach (KeyValuePair<string, string> contract in chain.Contracts)
             {
                 string name = ToEnvironmentName(contract.Key);
-                if (!name.StartsWith("CONTRACT_", StringComparison.Ordinal) && !name.EndsWith("_TOKEN", StringComparison.Ordinal))
+                bool known = name.StartsWith("CONTRACT_", StringComparison.Ordinal)
+                    || name.EndsWith("_TOKEN", StringComparison.Ordinal);
+                if (!known)
                 {
                     name = "CONTRACT_" + name;
                 }

@@ -157,7 +157,9 @@ namespace FabstirHost.Commands
                 ApiPort = options.ApiPort,
                 P2PPort = options.EffectiveP2PPort,
                 LogLevel = options.LogLevel,
-                Environment = options.Environment.Count == 0 ? null : new Dictionary<string, string>(options.Environment),
+                Environment = options.Environment.Count == 0
+                    ? null
+                    : new Dictionary<string, string>(options.Environment),
             };
             Invoke(() =>
             {
@@ -183,7 +185,8 @@ namespace FabstirHost.Commands
                         }
                         catch (OperationCanceledException)
                         {
-                            await controller.StopAsync(StopOnExitTimeout, Log, CancellationToken.None).ConfigureAwait(false);
+                            await controller.StopAsync(StopOnExitTimeout, Log, CancellationToken.None)
+                                .ConfigureAwait(false);
                             if (token.IsCancellationRequested)
                             {
                                 throw;
@@ -201,7 +204,9 @@ namespace FabstirHost.Commands
             while (true)
             {
                 FabstirNode node = await controller.GetAsync(probe: false, token).ConfigureAwait(false);
-                if (node.Status == NodeStatus.Stopped || node.Status == NodeStatus.CrashLoop || node.Status == NodeStatus.Stale)
+                bool over = node.Status == NodeStatus.Stopped || node.Status == NodeStatus.CrashLoop
+                    || node.Status == NodeStatus.Stale;
+                if (over)
                 {
                     return;
                 }
