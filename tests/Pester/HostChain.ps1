@@ -5,6 +5,8 @@
 
 $script:ZeroAddress = '0x0000000000000000000000000000000000000000'
 
+. (Join-Path $PSScriptRoot 'TestHome.ps1')
+
 function Invoke-TestCast {
     param([Parameter(Mandatory)] $Chain, [Parameter(Mandatory)] [string] $From, [Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
 
@@ -76,24 +78,6 @@ function Add-TestEarnings {
     }
 
     Invoke-TestCast $Chain $Chain.DeployerAddress $Chain.HostEarnings 'creditEarnings(address,uint256,address)' $Address $RawAmount $Token
-}
-
-function New-TestHome {
-    $path = Join-Path ([IO.Path]::GetTempPath()) ('fabstir-pester-' + [guid]::NewGuid().ToString('N'))
-    New-Item -ItemType Directory $path | Out-Null
-    return $path
-}
-
-# Removes the home New-TestHome made for this test (only such a folder under the temp folder) and
-# the environment that pointed at it and carried the key.
-function Remove-TestHome {
-    $path = $env:FABSTIR_HOME
-    $temp = [IO.Path]::GetTempPath()
-    if ($path -and $path.StartsWith($temp) -and (Split-Path $path -Leaf) -like 'fabstir-pester-*') {
-        Remove-Item -LiteralPath $path -Recurse -Force -ErrorAction SilentlyContinue
-    }
-
-    Remove-Item Env:FABSTIR_HOME, Env:FABSTIR_HOST_PRIVATE_KEY -ErrorAction SilentlyContinue
 }
 
 # Before each test of a cmdlet that changes a host: a fresh home, the host key in the environment
