@@ -16,6 +16,8 @@ Describe 'Get-FabstirDiagnostics' {
     AfterEach {
         Remove-Item $script:testHome -Recurse -Force -ErrorAction SilentlyContinue
         Remove-Item Env:FABSTIR_HOME -ErrorAction SilentlyContinue
+        # Put FABSTIR_NODE_PATH back as it was, removed included: a leftover would send later
+        # test files' Start-FabstirNode to a binary that was deleted with this home.
         if ($script:savedNodePath) { $env:FABSTIR_NODE_PATH = $script:savedNodePath }
         else { Remove-Item Env:FABSTIR_NODE_PATH -ErrorAction SilentlyContinue }
     }

@@ -43,6 +43,38 @@ Describe 'Start-FabstirNode' {
         $node.ModelPath | Should -Be $t.Model
     }
 
+    Context 'with the host key in the keystore' {
+        BeforeEach {
+            # anvil's first public dev key: a test value, never a real one
+            $script:key = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
+            $password = ConvertTo-SecureString 'keystore-test-password' -AsPlainText -Force
+            Import-FabstirWallet -PrivateKey (ConvertTo-SecureString $key -AsPlainText -Force) -KeystorePassword $password |
+                Out-Null
+        }
+
+        AfterEach {
+            Remove-Item Env:FABSTIR_KEYSTORE_PASSWORD -ErrorAction Ignore
+        }
+
+        It 'unlocks it and gives the key to the node only' {
+            $env:FABSTIR_KEYSTORE_PASSWORD = 'keystore-test-password'
+
+            $node = Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node
+
+            $nodeEnvironment = (Get-Content "/proc/$($node.ProcessId)/environ" -Raw) -split "`0"
+            $nodeEnvironment | Should -Contain "HOST_PRIVATE_KEY=$key"
+            $nodeEnvironment | Where-Object { $_ -like 'FABSTIR_KEYSTORE_PASSWORD=*' } | Should -BeNullOrEmpty
+            $supervisor = (Get-Content "/proc/$($node.SupervisorProcessId)/environ" -Raw) + (Get-Content "/proc/$($node.SupervisorProcessId)/cmdline" -Raw)
+            $supervisor | Should -Not -Match $key.Substring(2)
+        }
+
+        It 'refuses to start a node without the key when the keystore cannot be unlocked' {
+            { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node -ErrorAction Stop } |
+                Should -Throw -ErrorId "KeystorePasswordRequired$errorSuffix"
+            Get-ProcessInHome $t.Home | Should -BeNullOrEmpty
+        }
+    }
+
     It 'says what to give when there are neither parameters nor configuration' {
         { Start-FabstirNode -ErrorAction Stop } | Should -Throw -ErrorId "NodeSettingsMissing$errorSuffix" -ExpectedMessage '*-ModelPath*'
     }
@@ -78,6 +110,24 @@ Describe 'Start-FabstirNode' {
     It 'refuses a missing binary' {
         { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath (Join-Path $t.Home 'nope') -ErrorAction Stop } |
             Should -Throw -ErrorId "NodeBinaryNotFound$errorSuffix" -ExpectedMessage '*nope*does not exist*'
+    }
+
+    It 'says a folder given as the <What> is a folder' -TestCases @(
+        @{ What = 'model'; ErrorId = 'ModelFileNotFound' }
+        @{ What = 'binary'; ErrorId = 'NodeBinaryNotFound' }
+    ) {
+        $arguments = @{ ModelPath = $t.Model; Port = $t.Port; NodePath = $t.Node; ErrorAction = 'Stop' }
+        if ($What -eq 'model') { $arguments.ModelPath = $t.Home } else { $arguments.NodePath = $t.Home }
+        $failure = { Start-FabstirNode @arguments } | Should -Throw -ErrorId "$ErrorId$errorSuffix" -PassThru
+        $failure.Exception.Message | Should -BeLike "*'$($t.Home)' is a folder*"
+        $failure.TargetObject | Should -Be $t.Home
+    }
+
+    It 'names the P2P port, not P2P port + 2, when an API port near 65535 leaves no room for it' {
+        $failure = { Start-FabstirNode -ModelPath $t.Model -Port 65534 -NodePath $t.Node -ErrorAction Stop } |
+            Should -Throw -ErrorId "PortOutOfRange$errorSuffix" -PassThru
+        $failure.TargetObject | Should -Be 65535
+        $failure.Exception.Message | Should -BeLike '*P2P port 65535*-P2PPort 65533 or lower*'
     }
 
     It 'refuses a binary that is not executable' {
@@ -122,6 +172,49 @@ Describe 'Start-FabstirNode' {
         finally {
             if ($Protocol -eq 'TCP') { $holder.Stop() } else { $holder.Dispose() }
         }
+    }
+
+    It 'refuses an API port among the P2P ports before starting anything' {
+        { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -P2PPort $t.Port -NodePath $t.Node -ErrorAction Stop } |
+            Should -Throw -ErrorId "PortConflict$errorSuffix" -ExpectedMessage "*API port $($t.Port)*"
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
+    }
+
+    It 'refuses the environment name ''<Name>'' before starting anything' -TestCases @(
+        @{ Name = ''; ErrorId = 'InvalidEnvironmentName' }
+        @{ Name = 'A=B'; ErrorId = 'InvalidEnvironmentName' }
+        @{ Name = 'HF_TOKEN'; ErrorId = 'SecretInEnvironment' }
+    ) {
+        { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node -Environment @{ $Name = 'x' } -ErrorAction Stop } |
+            Should -Throw -ErrorId "$ErrorId$errorSuffix"
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
+        Test-Path (Join-Path $t.Home 'config.json') | Should -BeFalse
+    }
+
+    It 'refuses a malformed private key from <Source> before starting anything, without showing it' -TestCases @(
+        @{ Source = '-PrivateKey'; Variable = $null }
+        @{ Source = 'HOST_PRIVATE_KEY'; Variable = 'HOST_PRIVATE_KEY' }
+    ) {
+        $badKey = '0x1234notakey'
+        $arguments = @{ ModelPath = $t.Model; Port = $t.Port; NodePath = $t.Node; ErrorAction = 'Stop' }
+        if ($Variable) { Set-Item "Env:$Variable" $badKey }
+        else { $arguments.PrivateKey = ConvertTo-SecureString $badKey -AsPlainText -Force }
+        try {
+            $failure = { Start-FabstirNode @arguments } | Should -Throw -ErrorId "InvalidPrivateKey$errorSuffix" -PassThru
+        }
+        finally {
+            if ($Variable) { Remove-Item "Env:$Variable" }
+        }
+
+        $failure.Exception.Message | Should -BeLike "*$Source*"
+        $failure.Exception.Message | Should -Not -BeLike "*$badKey*"
+        (Get-FabstirNode).Status | Should -Be 'Stopped'
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
+    }
+
+    It 'returns a node that pipes into Test-FabstirEndpoint' {
+        $node = Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node
+        $node | Test-FabstirEndpoint -WarningAction SilentlyContinue | Should -BeExactly $true
     }
 
     It 'fails at once when the node exits before it is ready, with the node''s own lines' {

@@ -53,9 +53,22 @@ namespace FabstirHost.Core.Config
         /// <summary>Creates the home and node folders, readable by the owner only.</summary>
         public void EnsureCreated()
         {
-            SecureFile.CreatePrivateDirectory(Home);
-            SecureFile.CreatePrivateDirectory(NodeDirectory);
-            SecureFile.CreatePrivateDirectory(LogDirectory);
+            try
+            {
+                SecureFile.CreatePrivateDirectory(Home);
+                SecureFile.CreatePrivateDirectory(NodeDirectory);
+                SecureFile.CreatePrivateDirectory(LogDirectory);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new FabstirException(
+                    "HomeNotUsable",
+                    FabstirErrorCategory.ResourceUnavailable,
+                    $"The FabstirHost home '{Home}' cannot be used: {ex.Message} Point {HomeVariable} at a " +
+                    "folder this user can write, or remove what is in the way.",
+                    Home,
+                    ex);
+            }
         }
     }
 }

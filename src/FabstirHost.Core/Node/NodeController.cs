@@ -128,8 +128,10 @@ namespace FabstirHost.Core.Node
             while (true)
             {
                 FabstirNode node = await GetAsync(probe: false, cancel).ConfigureAwait(false);
+                // Stale means neither recorded process runs any more: as stopped as it gets.
                 bool done = untilStopped
                     ? node.Status == NodeStatus.Stopped || node.Status == NodeStatus.CrashLoop
+                        || node.Status == NodeStatus.Stale
                     : node.Status == NodeStatus.Ready;
                 if (done)
                 {
@@ -213,6 +215,7 @@ namespace FabstirHost.Core.Node
             string modelPath = Path.GetFullPath(options.ModelPath);
             Preflight.CheckModel(modelPath);
             log.Verbose($"Model file: '{modelPath}' (GGUF).");
+            HostConfigRules.CheckPortsApart(options.ApiPort, options.EffectiveP2PPort);
             Preflight.CheckPorts(options.ApiPort, options.EffectiveP2PPort);
             log.Verbose($"Ports free: API {options.ApiPort}/tcp, P2P {options.EffectiveP2PPort}-" +
                 $"{options.EffectiveP2PPort + 1}/tcp and {options.EffectiveP2PPort + 2}/udp.");

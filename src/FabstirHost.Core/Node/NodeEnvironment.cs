@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using FabstirHost.Core.Config;
 
 namespace FabstirHost.Core.Node
 {
@@ -77,6 +78,9 @@ namespace FabstirHost.Core.Node
 
             foreach (KeyValuePair<string, string> pair in options.Environment)
             {
+                // The overrides are saved in config.json, so they obey its rules: real variable
+                // names, nothing that looks like a secret.
+                HostConfigRules.EnvironmentVariable(pair.Key);
                 if (IsSecret(pair.Key))
                 {
                     throw new FabstirException(

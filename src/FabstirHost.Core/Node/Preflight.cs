@@ -25,6 +25,16 @@ namespace FabstirHost.Core.Node
                     "fabstir-llm-node");
             }
 
+            if (Directory.Exists(nodePath))
+            {
+                throw new FabstirException(
+                    "NodeBinaryNotFound",
+                    FabstirErrorCategory.ObjectNotFound,
+                    $"The node binary path '{nodePath}' is a folder, not a program. Give the path of the " +
+                    "fabstir-llm-node file itself with -NodePath.",
+                    nodePath);
+            }
+
             if (!File.Exists(nodePath))
             {
                 throw new FabstirException(
@@ -47,6 +57,16 @@ namespace FabstirHost.Core.Node
 
         public static void CheckModel(string modelPath)
         {
+            if (Directory.Exists(modelPath))
+            {
+                throw new FabstirException(
+                    "ModelFileNotFound",
+                    FabstirErrorCategory.ObjectNotFound,
+                    $"The model path '{modelPath}' is a folder, not a file. Give the path of the GGUF model " +
+                    "file itself with -ModelPath.",
+                    modelPath);
+            }
+
             if (!File.Exists(modelPath))
             {
                 throw new FabstirException(
@@ -79,7 +99,7 @@ namespace FabstirHost.Core.Node
         public static void CheckPorts(int apiPort, int p2pPort)
         {
             CheckPortNumber(apiPort, "API");
-            CheckPortNumber(p2pPort + 2, "P2P");
+            CheckP2PRange(p2pPort);
             if (!TcpFree(apiPort))
             {
                 throw PortInUse("ApiPortInUse", apiPort, "TCP", "the API port", "-Port");
@@ -108,9 +128,25 @@ namespace FabstirHost.Core.Node
                 throw new FabstirException(
                     "PortOutOfRange",
                     FabstirErrorCategory.InvalidArgument,
-                    $"The {what} port {port} is outside 1-65535 (the P2P port uses P, P+1 and P+2).",
+                    $"The {what} port {port} is outside 1-65535.",
                     port);
             }
+        }
+
+        private static void CheckP2PRange(int p2pPort)
+        {
+            if (p2pPort >= 1 && p2pPort + 2 <= 65535)
+            {
+                return;
+            }
+
+            throw new FabstirException(
+                "PortOutOfRange",
+                FabstirErrorCategory.InvalidArgument,
+                $"The P2P port {p2pPort} does not leave room for the ports the node opens with it ({p2pPort}, " +
+                $"{p2pPort + 1} and {p2pPort + 2}; ports end at 65535). It defaults to the API port + 1: give " +
+                "-P2PPort 65533 or lower, or a lower -Port.",
+                p2pPort);
         }
 
         private static FabstirException PortInUse(

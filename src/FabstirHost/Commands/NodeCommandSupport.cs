@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Management.Automation;
 using System.Security;
 using System.Text;
 using FabstirHost.Core;
@@ -13,12 +14,6 @@ namespace FabstirHost.Commands
     /// <summary>What the node cmdlets share: settings from parameters and configuration, the key.</summary>
     internal static class NodeCommandSupport
     {
-        private static readonly string[] KeyVariables =
-        {
-            "FABSTIR_HOST_PRIVATE_KEY",
-            NodeEnvironment.PrivateKeyVariable,
-        };
-
         /// <summary>The paths of the instance a piped node belongs to, else of this session.</summary>
         public static FabstirPaths PathsOf(FabstirNode? node, FabstirPaths fallback)
         {
@@ -42,34 +37,49 @@ namespace FabstirHost.Commands
             return result;
         }
 
-        /// <summary>The key: the parameter, else FABSTIR_HOST_PRIVATE_KEY, else HOST_PRIVATE_KEY.</summary>
-        public static SecureString? ResolveKey(SecureString? given, Action<string> verbose)
+        /// <summary>
+        /// The key for the node's HOST_PRIVATE_KEY, found in the one order every command uses
+        /// (parameter, FABSTIR_HOST_PRIVATE_KEY, HOST_PRIVATE_KEY, the keystore). Without any key
+        /// the node runs without encrypted sessions and payment checkpoints; a keystore that
+        /// cannot be unlocked is an error, so a registered host never silently runs unpaid.
+        /// </summary>
+        public static SecureString? ResolveKey(FabstirPaths paths, KeyRequest request, Action<string> verbose)
         {
-            if (given != null)
+            if (request.PrivateKey == null && !HasEnvironmentKey() && !HostKeyStore.Exists(paths))
             {
-                verbose("Private key: from -PrivateKey.");
-                return given;
+                verbose("Private key: none; the node runs without encrypted sessions and checkpoints.");
+                return null;
             }
 
-            foreach (string variable in KeyVariables)
+            using (HostKey key = KeyResolver.Resolve(paths, request))
             {
-                string? value = Environment.GetEnvironmentVariable(variable);
-                if (!string.IsNullOrEmpty(value))
-                {
-                    verbose($"Private key: from the environment variable {variable}.");
-                    var secure = new SecureString();
-                    foreach (char c in value!)
-                    {
-                        secure.AppendChar(c);
-                    }
-
-                    secure.MakeReadOnly();
-                    return secure;
-                }
+                verbose($"Private key: for {key.Address}, from {key.Source}.");
+                return KeyResolver.ToSecure(key.EcKey.GetPrivateKey());
             }
+        }
 
-            verbose("Private key: none; the node runs without encrypted sessions and checkpoints.");
-            return null;
+        /// <summary>A key request that prompts through this cmdlet's host when it can.</summary>
+        public static KeyRequest KeyRequestFor(
+            PSCmdlet cmdlet,
+            SecureString? privateKey,
+            SecureString? password,
+            string? passwordFile)
+        {
+            return new KeyRequest
+            {
+                PrivateKey = privateKey,
+                KeystorePassword = password,
+                KeystorePasswordFile = passwordFile == null
+                    ? null
+                    : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(passwordFile),
+                PromptForPassword = purpose => SecretPrompt.Read(cmdlet, purpose),
+            };
+        }
+
+        private static bool HasEnvironmentKey()
+        {
+            return !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(KeyResolver.FabstirKeyVariable)) ||
+                !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(KeyResolver.NodeKeyVariable));
         }
 
         /// <summary>The chain variables the node reads (RPC_URL, CONTRACT_*, *_TOKEN) from the profile.</summary>

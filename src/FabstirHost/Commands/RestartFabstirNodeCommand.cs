@@ -8,7 +8,7 @@ namespace FabstirHost.Commands
 {
     /// <summary>
     /// <para type="synopsis">Stops the node and starts it again with the same settings.</para>
-    /// <para type="description">Takes the settings of the last start from the state file (else from the configuration), stops the node as Stop-FabstirNode does, and starts it as Start-FabstirNode does, readiness and /health included. The private key is not stored: give it again with -PrivateKey or the environment.</para>
+    /// <para type="description">Takes the settings of the last start from the state file (else from the configuration), stops the node as Stop-FabstirNode does, and starts it as Start-FabstirNode does, readiness and /health included. The private key is not stored: it is found again as every command finds it (-PrivateKey, the environment, the keystore).</para>
     /// </summary>
     /// <example>
     /// <code>Restart-FabstirNode</code>
@@ -22,9 +22,18 @@ namespace FabstirHost.Commands
         [Parameter(ValueFromPipeline = true)]
         public FabstirNode? InputObject { get; set; }
 
-        /// <summary>The host's private key for HOST_PRIVATE_KEY. Defaults to FABSTIR_HOST_PRIVATE_KEY, then HOST_PRIVATE_KEY.</summary>
+        /// <summary>The host's private key for HOST_PRIVATE_KEY. Defaults to FABSTIR_HOST_PRIVATE_KEY, then HOST_PRIVATE_KEY, then the keystore.</summary>
         [Parameter]
         public SecureString? PrivateKey { get; set; }
+
+        /// <summary>The password of the module's keystore; else -KeystorePasswordFile, FABSTIR_KEYSTORE_PASSWORD or a prompt.</summary>
+        [Parameter]
+        public SecureString? KeystorePassword { get; set; }
+
+        /// <summary>A file whose first line is the keystore password, for unattended runs.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KeystorePasswordFile { get; set; }
 
         /// <summary>Seconds to wait for the node to stop before SIGKILL.</summary>
         [Parameter]
@@ -42,7 +51,8 @@ namespace FabstirHost.Commands
             NodeSettings settings = Invoke(() => SettingsOf(paths));
             NodeLaunchOptions options = NodeCommandSupport.FromSettings(paths, settings);
             options.ReadyTimeout = TimeSpan.FromSeconds(ReadyTimeoutSec);
-            options.PrivateKey = NodeCommandSupport.ResolveKey(PrivateKey, WriteVerbose);
+            options.PrivateKey = Invoke(() => NodeCommandSupport.ResolveKey(
+                paths, NodeCommandSupport.KeyRequestFor(this, PrivateKey, KeystorePassword, KeystorePasswordFile), WriteVerbose));
             NodeCommandSupport.AddChainEnvironment(options, Invoke(() => HostConfigStore.Load(paths)));
             if (!ShouldProcess($"fabstir-llm-node of '{paths.Home}' (model '{settings.ModelPath}')", "Restart"))
             {

@@ -58,9 +58,18 @@ namespace FabstirHost.Commands
         [ValidateNotNullOrEmpty]
         public string? LogLevel { get; set; }
 
-        /// <summary>The host's private key for HOST_PRIVATE_KEY. Defaults to FABSTIR_HOST_PRIVATE_KEY, then HOST_PRIVATE_KEY.</summary>
+        /// <summary>The host's private key for HOST_PRIVATE_KEY. Defaults to FABSTIR_HOST_PRIVATE_KEY, then HOST_PRIVATE_KEY, then the keystore.</summary>
         [Parameter]
         public SecureString? PrivateKey { get; set; }
+
+        /// <summary>The password of the module's keystore; else -KeystorePasswordFile, FABSTIR_KEYSTORE_PASSWORD or a prompt.</summary>
+        [Parameter]
+        public SecureString? KeystorePassword { get; set; }
+
+        /// <summary>A file whose first line is the keystore password, for unattended runs.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KeystorePasswordFile { get; set; }
 
         /// <summary>How long to wait for readiness, in seconds. Large models take minutes to load.</summary>
         [Parameter]
@@ -124,7 +133,8 @@ namespace FabstirHost.Commands
                 ReadyTimeout = TimeSpan.FromSeconds(ReadyTimeoutSec),
                 MaxRestarts = MaxRestarts,
                 RestartDelay = TimeSpan.FromSeconds(RestartDelaySec),
-                PrivateKey = NodeCommandSupport.ResolveKey(PrivateKey, WriteVerbose),
+                PrivateKey = Invoke(() => NodeCommandSupport.ResolveKey(
+                    Paths, NodeCommandSupport.KeyRequestFor(this, PrivateKey, KeystorePassword, KeystorePasswordFile), WriteVerbose)),
             };
             if (NodePath != null)
             {

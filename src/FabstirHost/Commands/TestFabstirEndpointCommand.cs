@@ -29,14 +29,14 @@ namespace FabstirHost.Commands
         private readonly List<Uri> _urls = new List<Uri>();
 
         /// <summary>
-        /// <para type="description">The node URLs: http:// or https://, with an optional port and path. Objects with a Url or PublicUrl property (a registration result) can be piped in.</para>
+        /// <para type="description">The node URLs: http:// or https://, with an optional port and path. Objects with a Url, PublicUrl or LocalUrl property (a registration result, Get-FabstirNode) can be piped in.</para>
         /// </summary>
         [Parameter(
             Mandatory = true,
             Position = 0,
             ValueFromPipeline = true,
             ValueFromPipelineByPropertyName = true)]
-        [Alias("PublicUrl")]
+        [Alias("PublicUrl", "LocalUrl")]
         [ValidateNotNullOrEmpty]
         public string[] Url { get; set; } = Array.Empty<string>();
 

@@ -268,6 +268,46 @@ namespace FabstirHost.Tests.Node
             await sandbox.AssertNothingRunningAsync();
         }
 
+        [Fact]
+        public async Task Waiting_for_stopped_returns_when_the_recorded_processes_died_without_recording_it()
+        {
+            using var sandbox = new NodeSandbox();
+            using Process gone = Process.Start(new ProcessStartInfo("true"))!;
+            gone.WaitForExit();
+            NodeStateStore.Save(sandbox.Paths, new NodeState
+            {
+                Status = NodeStateStatus.Ready,
+                SupervisorPid = gone.Id,
+                SupervisorStartToken = "1",
+                NodePid = gone.Id,
+                NodeStartToken = "1",
+                Settings = new NodeSettings { ApiPort = sandbox.ApiPort, ModelPath = sandbox.ModelPath },
+            });
+
+            FabstirNode node = await sandbox.Controller.WaitAsync(
+                untilStopped: true, TimeSpan.FromSeconds(5), sandbox.Log, CancellationToken.None);
+
+            Assert.Equal(NodeStatus.Stale, node.Status);
+        }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(-1)]
+        public async Task An_api_port_among_the_p2p_ports_is_refused_before_anything_is_spawned(int p2pOffset)
+        {
+            using var sandbox = new NodeSandbox();
+            NodeLaunchOptions options = sandbox.Options();
+            options.P2PPort = sandbox.ApiPort + p2pOffset;
+
+            var error = await Assert.ThrowsAsync<FabstirException>(
+                () => sandbox.Controller.StartAsync(options, sandbox.Log, CancellationToken.None));
+
+            Assert.Equal("PortConflict", error.ErrorId);
+            Assert.Contains(sandbox.ApiPort.ToString(), error.Message);
+            Assert.False(File.Exists(sandbox.Paths.StateFile));
+            await sandbox.AssertNothingRunningAsync();
+        }
+
         internal static string WriteWrapper(NodeSandbox sandbox, string assignment)
         {
             string wrapper = Path.Combine(sandbox.Home, "node-wrapper.sh");
