@@ -29,35 +29,35 @@ namespace FabstirHost
         /// <para type="description">The NodeRegistry (proxy) address. Default: CONTRACT_NODE_REGISTRY, then config.json, then Base Sepolia's.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        [ValidatePattern(Addresses.Pattern)]
         public string? NodeRegistryAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The ModelRegistry (proxy) address. Default: CONTRACT_MODEL_REGISTRY, then config.json, then Base Sepolia's.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        [ValidatePattern(Addresses.Pattern)]
         public string? ModelRegistryAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The HostEarnings (proxy) address. Default: CONTRACT_HOST_EARNINGS, then config.json, then Base Sepolia's.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        [ValidatePattern(Addresses.Pattern)]
         public string? HostEarningsAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The FAB token address. Default: FAB_TOKEN, then config.json, then Base Sepolia's.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        [ValidatePattern(Addresses.Pattern)]
         public string? FabTokenAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The USDC token address. Default: USDC_TOKEN, then config.json, then Base Sepolia's.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        [ValidatePattern(Addresses.Pattern)]
         public string? UsdcTokenAddress { get; set; }
 
         /// <summary>The profile for this run, from the parameters, the environment and config.json.</summary>

@@ -16,16 +16,12 @@ Describe 'Add-FabstirStake (<Generation>)' -ForEach @(@{ Generation = 'Legacy' }
     }
 
     BeforeEach {
-        $env:FABSTIR_HOME = New-TestHome
-        $env:FABSTIR_HOST_PRIVATE_KEY = $script:chain.HostKey
-        $script:address = Register-TestHost $script:chain $script:chain.HostAddress $Generation
+        $script:address = Enter-TestRegisteredHost $script:chain $Generation
         $script:nonce = Get-TestNonce $script:chain $script:address
     }
 
     AfterEach {
-        Reset-TestHost $script:chain $script:chain.HostAddress $Generation
-        Remove-Item $env:FABSTIR_HOME -Recurse -Force -ErrorAction SilentlyContinue
-        Remove-Item Env:FABSTIR_HOME, Env:FABSTIR_HOST_PRIVATE_KEY -ErrorAction SilentlyContinue
+        Exit-TestRegisteredHost $script:chain $Generation
     }
 
     It 'approves and stakes, then only stakes while the allowance lasts' {

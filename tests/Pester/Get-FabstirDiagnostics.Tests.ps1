@@ -1,14 +1,13 @@
 BeforeAll {
     Import-Module $env:FABSTIR_TEST_MODULE -Force
+    . (Join-Path $PSScriptRoot 'TestHome.ps1')
     . (Join-Path $PSScriptRoot 'StandIn.ps1')
     $script:fqidSuffix = ',FabstirHost.Commands.GetFabstirDiagnosticsCommand'
 }
 
 Describe 'Get-FabstirDiagnostics' {
     BeforeEach {
-        $folderName = 'fabstir-pester-' + [guid]::NewGuid().ToString('N')
-        $script:testHome = Join-Path ([IO.Path]::GetTempPath()) $folderName
-        New-Item -ItemType Directory $script:testHome | Out-Null
+        $script:testHome = New-TestHome
         $env:FABSTIR_HOME = $script:testHome
         $script:savedNodePath = $env:FABSTIR_NODE_PATH
         Remove-Item Env:FABSTIR_NODE_PATH -ErrorAction SilentlyContinue

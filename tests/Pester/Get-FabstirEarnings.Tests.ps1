@@ -18,8 +18,7 @@ Describe 'Get-FabstirEarnings' {
     }
 
     AfterEach {
-        Remove-Item $env:FABSTIR_HOME -Recurse -Force -ErrorAction SilentlyContinue
-        Remove-Item Env:FABSTIR_HOME, Env:FABSTIR_HOST_PRIVATE_KEY -ErrorAction SilentlyContinue
+        Remove-TestHome
     }
 
     It 'gives one object per token in whole and raw units' {

@@ -24,8 +24,7 @@ Describe 'Get-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' },
     }
 
     AfterEach {
-        Remove-Item $env:FABSTIR_HOME -Recurse -Force -ErrorAction SilentlyContinue
-        Remove-Item Env:FABSTIR_HOME, Env:FABSTIR_HOST_PRIVATE_KEY -ErrorAction SilentlyContinue
+        Remove-TestHome
     }
 
     It 'reads any host without a key: stake, URL, named models, metadata, prices' {

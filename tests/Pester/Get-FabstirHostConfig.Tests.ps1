@@ -1,11 +1,11 @@
 BeforeAll {
     Import-Module $env:FABSTIR_TEST_MODULE -Force
+    . (Join-Path $PSScriptRoot 'TestHome.ps1')
 }
 
 Describe 'Get-FabstirHostConfig' {
     BeforeEach {
-        $script:testHome = Join-Path ([IO.Path]::GetTempPath()) ("fabstir-pester-" + [guid]::NewGuid().ToString('N'))
-        New-Item -ItemType Directory $script:testHome | Out-Null
+        $script:testHome = New-TestHome
         $env:FABSTIR_HOME = $script:testHome
     }
 

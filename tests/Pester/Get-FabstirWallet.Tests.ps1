@@ -1,5 +1,6 @@
 BeforeAll {
     Import-Module $env:FABSTIR_TEST_MODULE -Force
+    . (Join-Path $PSScriptRoot 'TestHome.ps1')
     Import-Module $env:FABSTIR_TEST_LOCALCHAIN -Force
     $script:chain = Start-FabstirTestChain
     $script:chainParameters = @{
@@ -15,8 +16,7 @@ AfterAll {
 
 Describe 'Get-FabstirWallet' {
     BeforeEach {
-        $script:testHome = Join-Path ([IO.Path]::GetTempPath()) ("fabstir-pester-" + [guid]::NewGuid().ToString('N'))
-        New-Item -ItemType Directory $script:testHome | Out-Null
+        $script:testHome = New-TestHome
         $env:FABSTIR_HOME = $script:testHome
     }
 

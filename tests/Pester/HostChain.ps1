@@ -5,6 +5,8 @@
 
 $script:ZeroAddress = '0x0000000000000000000000000000000000000000'
 
+. (Join-Path $PSScriptRoot 'TestHome.ps1')
+
 function Invoke-TestCast {
     param([Parameter(Mandatory)] $Chain, [Parameter(Mandatory)] [string] $From, [Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
 
@@ -78,10 +80,22 @@ function Add-TestEarnings {
     Invoke-TestCast $Chain $Chain.DeployerAddress $Chain.HostEarnings 'creditEarnings(address,uint256,address)' $Address $RawAmount $Token
 }
 
-function New-TestHome {
-    $path = Join-Path ([IO.Path]::GetTempPath()) ('fabstir-pester-' + [guid]::NewGuid().ToString('N'))
-    New-Item -ItemType Directory $path | Out-Null
-    return $path
+# Before each test of a cmdlet that changes a host: a fresh home, the host key in the environment
+# and the host registered as Register-FabstirHost leaves it. Returns the host's address.
+function Enter-TestRegisteredHost {
+    param([Parameter(Mandatory)] $Chain, [string] $Generation = 'Phase18')
+
+    $env:FABSTIR_HOME = New-TestHome
+    $env:FABSTIR_HOST_PRIVATE_KEY = $Chain.HostKey
+    Register-TestHost $Chain $Chain.HostAddress $Generation
+}
+
+# After each such test: the registry as it was, the home and the key gone.
+function Exit-TestRegisteredHost {
+    param([Parameter(Mandatory)] $Chain, [string] $Generation = 'Phase18')
+
+    Reset-TestHost $Chain $Chain.HostAddress $Generation
+    Remove-TestHome
 }
 
 # What a command shows under -WhatIf: PowerShell writes it to the host, so a transcript catches it.

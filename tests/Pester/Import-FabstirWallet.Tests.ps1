@@ -1,5 +1,6 @@
 BeforeAll {
     Import-Module $env:FABSTIR_TEST_MODULE -Force
+    . (Join-Path $PSScriptRoot 'TestHome.ps1')
     # anvil's public dev accounts 1 and 2: test keys only.
     $script:hostKey = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d'
     $script:hostAddress = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
@@ -10,8 +11,7 @@ BeforeAll {
 
 Describe 'Import-FabstirWallet' {
     BeforeEach {
-        $script:testHome = Join-Path ([IO.Path]::GetTempPath()) ("fabstir-pester-" + [guid]::NewGuid().ToString('N'))
-        New-Item -ItemType Directory $script:testHome | Out-Null
+        $script:testHome = New-TestHome
         $env:FABSTIR_HOME = $script:testHome
     }
 

@@ -23,8 +23,7 @@ Describe 'Receive-FabstirEarnings' {
     }
 
     AfterEach {
-        Remove-Item $env:FABSTIR_HOME -Recurse -Force -ErrorAction SilentlyContinue
-        Remove-Item Env:FABSTIR_HOME, Env:FABSTIR_HOST_PRIVATE_KEY -ErrorAction SilentlyContinue
+        Remove-TestHome
     }
 
     It 'is a high-impact change' {

@@ -18,16 +18,12 @@ Describe 'Set-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' },
     }
 
     BeforeEach {
-        $env:FABSTIR_HOME = New-TestHome
-        $env:FABSTIR_HOST_PRIVATE_KEY = $script:chain.HostKey
-        $script:address = Register-TestHost $script:chain $script:chain.HostAddress $Generation
+        $script:address = Enter-TestRegisteredHost $script:chain $Generation
         $script:nonce = Get-TestNonce $script:chain $script:address
     }
 
     AfterEach {
-        Reset-TestHost $script:chain $script:chain.HostAddress $Generation
-        Remove-Item $env:FABSTIR_HOME -Recurse -Force -ErrorAction SilentlyContinue
-        Remove-Item Env:FABSTIR_HOME, Env:FABSTIR_HOST_PRIVATE_KEY -ErrorAction SilentlyContinue
+        Exit-TestRegisteredHost $script:chain $Generation
     }
 
     It 'merges metadata, keeping the public key, and returns the transaction' {
@@ -138,6 +134,6 @@ Describe 'Set-FabstirHost without registration' {
                 Should -Throw -ErrorId "HostNotRegistered,$script:command"
             Get-TestNonce $script:chain $script:chain.DeployerAddress | Should -Be $nonce
         }
-        finally { Remove-Item $env:FABSTIR_HOME -Recurse -Force; Remove-Item Env:FABSTIR_HOME }
+        finally { Remove-TestHome }
     }
 }

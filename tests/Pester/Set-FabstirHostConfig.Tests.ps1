@@ -1,13 +1,12 @@
 BeforeAll {
     Import-Module $env:FABSTIR_TEST_MODULE -Force
+    . (Join-Path $PSScriptRoot 'TestHome.ps1')
     $script:fqidSuffix = ',FabstirHost.Commands.SetFabstirHostConfigCommand'
 }
 
 Describe 'Set-FabstirHostConfig' {
     BeforeEach {
-        $folderName = 'fabstir-pester-' + [guid]::NewGuid().ToString('N')
-        $script:testHome = Join-Path ([IO.Path]::GetTempPath()) $folderName
-        New-Item -ItemType Directory $script:testHome | Out-Null
+        $script:testHome = New-TestHome
         $env:FABSTIR_HOME = $script:testHome
         $script:configFile = Join-Path $script:testHome 'config.json'
     }

@@ -11,8 +11,10 @@ namespace FabstirHost.Core.Chain
         /// </summary>
         public const string Zero = "0x0000000000000000000000000000000000000000";
 
-        private static readonly Regex Pattern =
-            new Regex("^0x[0-9a-fA-F]{40}$", RegexOptions.CultureInvariant);
+        /// <summary>0x and 40 hexadecimal digits; also the cmdlets' ValidatePattern.</summary>
+        public const string Pattern = "^0x[0-9a-fA-F]{40}$";
+
+        private static readonly Regex PatternRegex = new Regex(Pattern, RegexOptions.CultureInvariant);
 
         public static bool IsZero(string? address)
         {
@@ -20,10 +22,13 @@ namespace FabstirHost.Core.Chain
                 string.Equals(address, Zero, System.StringComparison.OrdinalIgnoreCase);
         }
 
+        /// <summary>True when the text is 0x and 40 hexadecimal digits (no checksum test).</summary>
+        public static bool IsWellFormed(string address) => PatternRegex.IsMatch(address);
+
         /// <summary>The checksummed address, or InvalidAddress naming what it was for.</summary>
         public static string Validate(string? address, string what)
         {
-            if (address == null || !Pattern.IsMatch(address))
+            if (address == null || !IsWellFormed(address))
             {
                 throw new FabstirException(
                     ChainErrors.InvalidAddress,

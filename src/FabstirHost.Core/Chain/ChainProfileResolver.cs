@@ -3,7 +3,6 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Text.RegularExpressions;
 using FabstirHost.Core.Config;
 
 namespace FabstirHost.Core.Chain
@@ -29,9 +28,6 @@ namespace FabstirHost.Core.Chain
     public static class ChainProfileResolver
     {
         public const string ChainIdVariable = "FABSTIR_CHAIN_ID";
-
-        private static readonly Regex AddressPattern =
-            new Regex("^0x[0-9a-fA-F]{40}$", RegexOptions.CultureInvariant);
 
         public static ChainProfile Resolve(
             ChainProfileOverrides? overrides,
@@ -80,7 +76,7 @@ namespace FabstirHost.Core.Chain
         /// <summary>Throws <c>InvalidContractAddress</c> unless the text is 0x and 40 hex digits.</summary>
         public static string ValidAddress(ChainSetting setting, string address)
         {
-            if (!AddressPattern.IsMatch(address))
+            if (!Addresses.IsWellFormed(address))
             {
                 throw new FabstirException(
                     "InvalidContractAddress",

@@ -106,8 +106,8 @@ namespace FabstirHost.Core.Chain
                 data,
                 null);
             _log.Verbose(
-                $"Sending {plan.Contract}.{plan.Function} to {plan.To} (nonce {nonce}, gas limit " +
-                $"{plan.GasLimit}, max fee {FormatGwei(plan.MaxFeePerGas)}).");
+                $"Sending {plan.Contract}.{plan.Function} to {plan.To} from {plan.From} (nonce {nonce}, " +
+                $"gas limit {plan.GasLimit}, max fee {FormatGwei(plan.MaxFeePerGas)}).");
             _log.Debug($"{plan.Contract}.{plan.Function} call data: {data}");
             string signed = new Transaction1559Signer()
                 .SignTransaction(key.EcKey, transaction)

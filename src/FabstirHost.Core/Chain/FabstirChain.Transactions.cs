@@ -1,16 +1,12 @@
 using System;
-using System.Diagnostics;
 using System.Numerics;
 using System.Threading;
 using System.Threading.Tasks;
 using FabstirHost.Core.Config;
 using Nethereum.Contracts;
-using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.Hex.HexTypes;
 using Nethereum.JsonRpc.Client;
-using Nethereum.Model;
 using Nethereum.RPC.Eth.DTOs;
-using Nethereum.Signer;
 
 namespace FabstirHost.Core.Chain
 {
@@ -70,61 +66,9 @@ namespace FabstirHost.Core.Chain
             FabstirTransactionPlan plan = await PlanAsync(
                 contract, address, function, key.Address, options, cancellationToken).ConfigureAwait(false);
             await EnsureFundsForAsync(plan, cancellationToken).ConfigureAwait(false);
-            string signed = await SignAsync(key, plan, function, cancellationToken).ConfigureAwait(false);
-
-            var stopwatch = Stopwatch.StartNew();
-            string hash = await SendRawAsync(plan, signed, cancellationToken).ConfigureAwait(false);
-            TransactionReceipt receipt = await WaitForReceiptAsync(hash, plan, options, cancellationToken)
+            BigInteger nonce = await GetPendingNonceAsync(key.Address, cancellationToken).ConfigureAwait(false);
+            return await SendPlannedAsync(key, plan, function, nonce, options, cancellationToken)
                 .ConfigureAwait(false);
-            stopwatch.Stop();
-            if (receipt.Status?.Value != BigInteger.One)
-            {
-                throw await ExplainFailedReceiptAsync(contract, address, function, receipt, cancellationToken)
-                    .ConfigureAwait(false);
-            }
-
-            var result = new FabstirTransaction(
-                hash,
-                contract,
-                plan.Function,
-                key.Address,
-                address,
-                (long)receipt.BlockNumber.Value,
-                receipt.GasUsed.Value,
-                receipt.EffectiveGasPrice?.Value ?? plan.MaxFeePerGas,
-                stopwatch.Elapsed);
-            _log.Verbose(
-                $"{contract}.{plan.Function} mined in block {result.BlockNumber}: {hash}, gas used " +
-                $"{result.GasUsed}, cost {result.CostEth} ETH, {stopwatch.ElapsedMilliseconds} ms.");
-            return result;
-        }
-
-        /// <summary>
-        /// An EIP-1559 transaction for the plan, with the next pending nonce, signed locally.
-        /// </summary>
-        private async Task<string> SignAsync<TFunction>(
-            HostKey key, FabstirTransactionPlan plan, TFunction function, CancellationToken cancellationToken)
-            where TFunction : FunctionMessage, new()
-        {
-            string hex = await RequestAsync<string>(
-                "eth_getTransactionCount", cancellationToken, key.Address, "pending").ConfigureAwait(false);
-            BigInteger nonce = new HexBigInteger(hex).Value;
-            string data = function.GetCallData().ToHex(true);
-            var transaction = new Transaction1559(
-                Profile.ChainId,
-                nonce,
-                plan.MaxPriorityFeePerGas,
-                plan.MaxFeePerGas,
-                plan.GasLimit,
-                plan.To,
-                plan.Value,
-                data,
-                null);
-            _log.Verbose(
-                $"Sending {plan.Contract}.{plan.Function} to {plan.To} from {plan.From} (nonce {nonce}, " +
-                $"gas limit {plan.GasLimit}, max fee {FormatGwei(plan.MaxFeePerGas)}).");
-            _log.Debug($"{plan.Contract}.{plan.Function} call data: {data}");
-            return new Transaction1559Signer().SignTransaction(key.EcKey, transaction).EnsureHexPrefix();
         }
 
         private async Task<BigInteger> EstimateGasAsync<TFunction>(

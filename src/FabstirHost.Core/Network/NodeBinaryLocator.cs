@@ -1,6 +1,6 @@
 using System;
 using System.IO;
-using System.Runtime.InteropServices;
+using FabstirHost.Core.Node;
 
 namespace FabstirHost.Core.Network
 {
@@ -21,46 +21,31 @@ namespace FabstirHost.Core.Network
     }
 
     /// <summary>
-    /// Finds <c>fabstir-llm-node</c>: the configured path, then FABSTIR_NODE_PATH, then PATH.
+    /// Finds <c>fabstir-llm-node</c> the way Start-FabstirNode does (the configured path, then
+    /// FABSTIR_NODE_PATH, then PATH), and says which of them named it.
     /// </summary>
     public static class NodeBinaryLocator
     {
-        public const string EnvironmentVariable = "FABSTIR_NODE_PATH";
+        public const string EnvironmentVariable = NodeEnvironment.NodePathVariable;
+
         public const string BinaryName = "fabstir-llm-node";
 
         public static NodeBinaryLocation Locate(string? configuredPath)
         {
-            if (!string.IsNullOrWhiteSpace(configuredPath))
-            {
-                string path = Path.GetFullPath(configuredPath);
-                return new NodeBinaryLocation(path, "the configuration (NodePath)");
-            }
-
-            string? fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
-            if (!string.IsNullOrWhiteSpace(fromEnvironment))
-            {
-                return new NodeBinaryLocation(Path.GetFullPath(fromEnvironment), EnvironmentVariable);
-            }
-
-            return new NodeBinaryLocation(ProcessCommandRunner.Find(BinaryName), "PATH");
+            string source = !string.IsNullOrWhiteSpace(configuredPath)
+                ? "the configuration (NodePath)"
+                : string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(EnvironmentVariable))
+                    ? "PATH"
+                    : EnvironmentVariable;
+            return new NodeBinaryLocation(NodeEnvironment.ResolveNodePath(configuredPath), source);
         }
 
         /// <summary>True when the file may be executed by this user (on Windows: it exists).</summary>
         public static bool IsExecutable(string path)
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-            {
-                return File.Exists(path);
-            }
-
-            const int ExecuteOk = 1;
-            return NativeMethods.access(path, ExecuteOk) == 0;
-        }
-
-        private static class NativeMethods
-        {
-            [DllImport("libc", SetLastError = true)]
-            internal static extern int access(string path, int mode);
+            return UnixNative.IsWindows
+                ? File.Exists(path)
+                : UnixNative.access(path, UnixNative.X_OK) == 0;
         }
     }
 }

@@ -4,8 +4,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using FabstirHost.Core.Config;
+using FabstirHost.Core.Node;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -141,31 +141,10 @@ namespace FabstirHost.Core.Network
         {
             if (NodeStartToken != null)
             {
-                return NodeStartToken == StartToken(pid, started);
+                return NodeStartToken == ProcessIdentity.StartToken(pid);
             }
 
             return NodeStartTime == null || Math.Abs((started - NodeStartTime.Value).TotalSeconds) <= 1;
-        }
-
-        /// <summary>The start token of a running process, as the node lifecycle writes it.</summary>
-        internal static string StartToken(int pid, DateTime startedUtc)
-        {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
-            {
-                try
-                {
-                    // Field 22 of stat, counted after the command name, which may hold spaces.
-                    string stat = File.ReadAllText($"/proc/{pid}/stat");
-                    string[] fields = stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
-                    return fields[19];
-                }
-                catch (IOException)
-                {
-                    return string.Empty;
-                }
-            }
-
-            return startedUtc.Ticks.ToString(CultureInfo.InvariantCulture);
         }
 
         private static int? Integer(JObject source, string[] names)

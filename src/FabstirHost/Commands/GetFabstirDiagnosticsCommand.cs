@@ -81,7 +81,7 @@ namespace FabstirHost.Commands
         /// <para type="description">The host's address, for the chain checks. Default: HostAddress of the configuration, then the address of the host key (FABSTIR_HOST_PRIVATE_KEY, HOST_PRIVATE_KEY, or the keystore's address field; no password is needed). Without any, the chain checks are skipped.</para>
         /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        [ValidatePattern(Addresses.Pattern)]
         public string? Address { get; set; }
 
         /// <summary>

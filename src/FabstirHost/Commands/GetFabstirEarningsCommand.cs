@@ -26,7 +26,7 @@ namespace FabstirHost.Commands
         /// </summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("HostAddress")]
-        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        [ValidatePattern(Addresses.Pattern)]
         public string? Address { get; set; }
 
         /// <summary>

@@ -26,7 +26,7 @@ namespace FabstirHost.Commands
         /// <para type="description">The address to read. No key is needed. Accepts the Address property of piped objects.</para>
         /// </summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        [ValidatePattern(Addresses.Pattern)]
         public string? Address { get; set; }
 
         /// <summary>

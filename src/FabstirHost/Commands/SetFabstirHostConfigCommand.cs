@@ -93,49 +93,49 @@ namespace FabstirHost.Commands
         /// <para type="description">The NodeRegistry (proxy) address.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        [ValidatePattern(Addresses.Pattern)]
         public string? NodeRegistryAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The ModelRegistry (proxy) address.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        [ValidatePattern(Addresses.Pattern)]
         public string? ModelRegistryAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The HostEarnings (proxy) address.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        [ValidatePattern(Addresses.Pattern)]
         public string? HostEarningsAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The JobMarketplace (proxy) address, which the node uses.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        [ValidatePattern(Addresses.Pattern)]
         public string? JobMarketplaceAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The ProofSystem (proxy) address, which the node uses.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        [ValidatePattern(Addresses.Pattern)]
         public string? ProofSystemAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The FAB token address.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        [ValidatePattern(Addresses.Pattern)]
         public string? FabTokenAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The USDC token address.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern("^0x[0-9a-fA-F]{40}$")]
+        [ValidatePattern(Addresses.Pattern)]
         public string? UsdcTokenAddress { get; set; }
 
         /// <summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using FabstirHost.Core.Network;
+using FabstirHost.Core.Node;
 using FabstirHost.Tests.Infrastructure;
 using Xunit;
 
@@ -157,7 +158,7 @@ namespace FabstirHost.Tests.Network
         public void A_state_file_in_the_node_lifecycle_shape_is_matched_by_start_token()
         {
             using var node = new IdleProcess();
-            string token = NodeStateSnapshot.StartToken(node.Id, node.StartTimeUtc);
+            string? token = ProcessIdentity.StartToken(node.Id);
             WriteState($"{{\"schemaVersion\":1,\"status\":\"Ready\",\"supervisorPid\":1,\"nodePid\":{node.Id}," +
                 $"\"nodeStartToken\":\"{token}\",\"nodeStartedAt\":\"{DateTime.UtcNow.AddMinutes(-3):O}\"," +
                 "\"restartCount\":1,\"settings\":{\"apiPort\":8080,\"p2pPort\":8081}}");

@@ -6,16 +6,6 @@ using Nethereum.Contracts;
 // Typed messages for HostEarnings: balances and withdrawals (address 0 = ETH).
 namespace FabstirHost.Core.Chain.Contracts
 {
-    [Function("getBalance", "uint256")]
-    internal sealed class GetEarningsBalanceFunction : FunctionMessage
-    {
-        [Parameter("address", "host", 1)]
-        public string Host { get; set; } = "";
-
-        [Parameter("address", "token", 2)]
-        public string Token { get; set; } = "";
-    }
-
     [Function("getBalances", "uint256[]")]
     internal sealed class GetEarningsBalancesFunction : FunctionMessage
     {

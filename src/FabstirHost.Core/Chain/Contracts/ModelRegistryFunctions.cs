@@ -22,13 +22,6 @@ namespace FabstirHost.Core.Chain.Contracts
         public byte[] ModelId { get; set; } = new byte[32];
     }
 
-    [Function("getModelHash", "bytes32")]
-    internal sealed class GetModelHashFunction : FunctionMessage
-    {
-        [Parameter("bytes32", "modelId", 1)]
-        public byte[] ModelId { get; set; } = new byte[32];
-    }
-
     [Function("getAllModels", "bytes32[]")]
     internal sealed class GetAllModelsFunction : FunctionMessage
     {

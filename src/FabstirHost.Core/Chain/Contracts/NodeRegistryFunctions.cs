@@ -58,38 +58,6 @@ namespace FabstirHost.Core.Chain.Contracts
     {
     }
 
-    [Function("nodes", typeof(NodeRecordOutput))]
-    internal sealed class NodesFunction : FunctionMessage
-    {
-        [Parameter("address", "", 1)]
-        public string Operator { get; set; } = "";
-    }
-
-    [FunctionOutput]
-    internal sealed class NodeRecordOutput : IFunctionOutputDTO
-    {
-        [Parameter("address", "operator", 1)]
-        public string Operator { get; set; } = "";
-
-        [Parameter("uint256", "stakedAmount", 2)]
-        public BigInteger StakedAmount { get; set; }
-
-        [Parameter("bool", "active", 3)]
-        public bool Active { get; set; }
-
-        [Parameter("string", "metadata", 4)]
-        public string Metadata { get; set; } = "";
-
-        [Parameter("string", "apiUrl", 5)]
-        public string ApiUrl { get; set; } = "";
-
-        [Parameter("uint256", "minPricePerTokenNative", 6)]
-        public BigInteger MinPricePerTokenNative { get; set; }
-
-        [Parameter("uint256", "minPricePerTokenStable", 7)]
-        public BigInteger MinPricePerTokenStable { get; set; }
-    }
-
     [Function("getNodeFullInfo", typeof(NodeFullInfoOutput))]
     internal sealed class GetNodeFullInfoFunction : FunctionMessage
     {
@@ -124,52 +92,6 @@ namespace FabstirHost.Core.Chain.Contracts
 
         [Parameter("uint256", "", 8)]
         public BigInteger MinPricePerTokenStable { get; set; }
-    }
-
-    [Function("isActiveNode", "bool")]
-    internal sealed class IsActiveNodeFunction : FunctionMessage
-    {
-        [Parameter("address", "operator", 1)]
-        public string Operator { get; set; } = "";
-    }
-
-    [Function("getNodeApiUrl", "string")]
-    internal sealed class GetNodeApiUrlFunction : FunctionMessage
-    {
-        [Parameter("address", "operator", 1)]
-        public string Operator { get; set; } = "";
-    }
-
-    [Function("getNodeModels", "bytes32[]")]
-    internal sealed class GetNodeModelsFunction : FunctionMessage
-    {
-        [Parameter("address", "nodeAddress", 1)]
-        public string NodeAddress { get; set; } = "";
-    }
-
-    [Function("nodeSupportsModel", "bool")]
-    internal sealed class NodeSupportsModelFunction : FunctionMessage
-    {
-        [Parameter("address", "nodeAddress", 1)]
-        public string NodeAddress { get; set; } = "";
-
-        [Parameter("bytes32", "modelId", 2)]
-        public byte[] ModelId { get; set; } = new byte[32];
-    }
-
-    [Function("getAllActiveNodes", "address[]")]
-    internal sealed class GetAllActiveNodesFunction : FunctionMessage
-    {
-    }
-
-    [Function("fabToken", "address")]
-    internal sealed class FabTokenFunction : FunctionMessage
-    {
-    }
-
-    [Function("modelRegistry", "address")]
-    internal sealed class ModelRegistryFunction : FunctionMessage
-    {
     }
 
     [Function("getModelPricing", "uint256")]

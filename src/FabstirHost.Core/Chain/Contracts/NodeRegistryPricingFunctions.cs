@@ -115,16 +115,6 @@ namespace FabstirHost.Core.Chain.Contracts
         public BigInteger Price { get; set; }
     }
 
-    [Function("getNodePricing", "uint256")]
-    internal sealed class GetNodePricingFunction : FunctionMessage
-    {
-        [Parameter("address", "operator", 1)]
-        public string Operator { get; set; } = "";
-
-        [Parameter("address", "token", 2)]
-        public string Token { get; set; } = "";
-    }
-
     [Function("getHostModelPrices", typeof(LegacyHostModelPricesOutput))]
     internal sealed class GetLegacyHostModelPricesFunction : FunctionMessage
     {

@@ -66,13 +66,6 @@ namespace FabstirHost.Core.Chain.Contracts
     }
 
     [FunctionOutput]
-    internal sealed class AddressOutput : IFunctionOutputDTO
-    {
-        [Parameter("address", "", 1)]
-        public string Value { get; set; } = "";
-    }
-
-    [FunctionOutput]
     internal sealed class StringOutput : IFunctionOutputDTO
     {
         [Parameter("string", "", 1)]
@@ -91,13 +84,6 @@ namespace FabstirHost.Core.Chain.Contracts
     {
         [Parameter("bytes32[]", "", 1)]
         public List<byte[]> Values { get; set; } = new List<byte[]>();
-    }
-
-    [FunctionOutput]
-    internal sealed class AddressArrayOutput : IFunctionOutputDTO
-    {
-        [Parameter("address[]", "", 1)]
-        public List<string> Values { get; set; } = new List<string>();
     }
 
     [FunctionOutput]

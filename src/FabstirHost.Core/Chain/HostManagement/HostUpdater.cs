@@ -145,7 +145,8 @@ namespace FabstirHost.Core.Chain.HostManagement
                 url, request.ProbeTimeout, log, cancellationToken).ConfigureAwait(false);
             if (!probe.Reachable)
             {
-                throw Unreachable(probe, request.ApiPort ?? UrlRules.EffectivePort(url), log);
+                throw PublicUrlCheck.Unreachable(
+                    probe, request.ApiPort ?? UrlRules.EffectivePort(url), null, null, log);
             }
 
             if (probe.IsLocalOnly)
@@ -157,38 +158,6 @@ namespace FabstirHost.Core.Chain.HostManagement
 
             plan.Add(host.RegistryStep(new UpdateApiUrlFunction { NewApiUrl = text },
                 $"updateApiUrl({text})"));
-        }
-
-        private static FabstirException Unreachable(
-            FabstirEndpointResult probe,
-            int apiPort,
-            IOperationLog log)
-        {
-            IReadOnlyList<FabstirDiagnostic> diagnostics = Troubleshooter.ForFailure(probe, apiPort);
-            var remedies = new List<string>();
-            var failing = diagnostics.Where(d => d.Status != DiagnosticStatus.Pass);
-            foreach (FabstirDiagnostic diagnostic in failing)
-            {
-                log.Warning(diagnostic.Remedy == null
-                    ? diagnostic.ToString()
-                    : $"{diagnostic} Remedy: {diagnostic.Remedy}");
-                if (diagnostic.Remedy != null)
-                {
-                    remedies.Add(diagnostic.Remedy);
-                }
-            }
-
-            return new FabstirException(
-                HostManagementErrors.PublicUrlUnreachable,
-                FabstirErrorCategory.ConnectionError,
-                $"The new URL {probe.Url} is not reachable: {probe.FailureMessage} Nothing was sent; " +
-                "clients would be sent to a URL that does not answer.",
-                probe.Url.ToString())
-            {
-                RecommendedAction = remedies.Count > 0
-                    ? string.Join(" ", remedies.Distinct())
-                    : "Start the node (Start-FabstirNode) and check the URL with Test-FabstirEndpoint.",
-            };
         }
 
         private static async Task PlanModelsAsync(

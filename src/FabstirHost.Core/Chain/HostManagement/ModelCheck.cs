@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using FabstirHost.Core.Models;
@@ -118,12 +116,8 @@ namespace FabstirHost.Core.Chain.HostManagement
                     .ConfigureAwait(false);
             }
 
-            string fileName = System.IO.Path.GetFileName(path);
-            IReadOnlyList<FabstirModel> all = await registry.GetAllModelsAsync(cancellationToken)
+            return await new LoadedModelFinder(chain, null).FindAsync(path, cancellationToken)
                 .ConfigureAwait(false);
-            return all.Where(m => string.Equals(m.FileName, fileName, StringComparison.Ordinal))
-                .OrderByDescending(m => m.Approved)
-                .FirstOrDefault();
         }
 
         private static FabstirModelTest Fail(FabstirModelTest result, string reason, IOperationLog log)

@@ -229,43 +229,8 @@ namespace FabstirHost.Core.Chain.Registration
                     .ConfigureAwait(false);
             }
 
-            throw Unreachable(input, result, startedHere);
-        }
-
-        /// <summary>
-        /// The failure with the checks that explain it, in the order to try them: the node itself,
-        /// what the troubleshooter finds for this kind of failure (listeners, firewall, NAT, TLS),
-        /// the interfaces the port listens on, and the URL from outside.
-        /// </summary>
-        private static FabstirException Unreachable(
-            RegistrationInput input,
-            FabstirEndpointResult result,
-            bool stopped)
-        {
-            IReadOnlyList<FabstirDiagnostic> checks =
-                Troubleshooter.ForFailure(result, input.ApiPort, input.Request.P2PPort);
-            var steps = new List<string>
-            {
-                $"On this machine: curl -s http://127.0.0.1:{input.ApiPort}/health (the node itself).",
-            };
-
-            steps.AddRange(checks
-                .Where(c => c.Status != DiagnosticStatus.Pass)
-                .Select(c => $"{c.Area}/{c.Name}: {c.Detail}" + (c.Remedy == null ? "" : $" -> {c.Remedy}")));
-            steps.Add($"The port must listen on all interfaces (0.0.0.0:{input.ApiPort}), not only on " +
-                $"127.0.0.1: ss -ltn 'sport = :{input.ApiPort}'.");
-            steps.Add($"From another machine: curl -s {result.HealthUrl}");
-            string numbered = string.Join(Environment.NewLine, steps.Select((s, i) => $"  {i + 1}. {s}"));
-            string node = stopped ? " The node this command started was stopped." : string.Empty;
-            return new FabstirException(
-                RegistrationErrors.PublicUrlUnreachable,
-                FabstirErrorCategory.ConnectionError,
-                $"The public URL does not answer: {result.HealthUrl}: {result.FailureMessage} Nothing was " +
-                $"sent.{node} Check, in order:" + Environment.NewLine + numbered,
-                result.HealthUrl.ToString())
-            {
-                RecommendedAction = "Fix the first failing check above, then run the same command again.",
-            };
+            throw PublicUrlCheck.Unreachable(result, input.ApiPort, input.Request.P2PPort,
+                startedHere ? "The node this command started was stopped." : null, _log);
         }
     }
 }
