@@ -133,6 +133,13 @@ abstract contract TestNodeRegistryBase is TestOwnable {
         emit NodeUnregistered(msg.sender, returned);
     }
 
+    /// @notice Test hook standing in for the live contract's administrative deactivation: the
+    /// host stays registered, but the pricing setters refuse it with "Node not active".
+    function setActive(address host, bool value) external onlyOwner {
+        require(nodes[host].operator != address(0), "Not registered");
+        nodes[host].active = value;
+    }
+
     /// @notice Test hook standing in for the live slashing authority: takes stake away and, as
     /// live, unregisters a host left with less than MIN_STAKE_AFTER_SLASH, returning the rest.
     function slash(address host, uint256 amount) external onlyOwner {

@@ -145,7 +145,8 @@ namespace FabstirHost.Core.Node
                         "NodeCrashLoop",
                         FabstirErrorCategory.ResourceUnavailable,
                         $"The node will not become ready: it crashed {node.RestartCount + 1} times and its " +
-                        $"supervisor gave up (last exit code {node.LastExitCode}). See Get-FabstirNodeLog, " +
+                        $"supervisor gave up (last time it {ExitDescription.Describe(node.LastExitCode)}). " +
+                        "See Get-FabstirNodeLog, " +
                         "then Start-FabstirNode.",
                         Paths.StateFile);
                 }
@@ -359,7 +360,7 @@ namespace FabstirHost.Core.Node
                     throw new FabstirException(
                         "NodeExitedEarly",
                         FabstirErrorCategory.InvalidResult,
-                        $"The node exited with code {outcome.ExitCode} before it was ready (phase {outcome.Phase}). " +
+                        $"The node {ExitDescription.Describe(outcome.ExitCode)} before it was ready (phase {outcome.Phase}). " +
                         "Its last lines:" + Environment.NewLine + string.Join(Environment.NewLine,
                             (outcome.LastLines ?? new List<string>()).Select(l => "    " + l)),
                         session.NodeProcessId);

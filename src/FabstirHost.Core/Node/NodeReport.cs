@@ -65,7 +65,7 @@ namespace FabstirHost.Core.Node
                 case NodeStateStatus.Stopped:
                     return NodeStatus.Stopped;
                 case NodeStateStatus.CrashLoop:
-                    node.Detail = $"The node crashed repeatedly (last exit code {state.LastExitCode}); " +
+                    node.Detail = $"The node crashed repeatedly (last time it {ExitDescription.Describe(state.LastExitCode)}); " +
                         "its supervisor gave up.";
                     return NodeStatus.CrashLoop;
             }

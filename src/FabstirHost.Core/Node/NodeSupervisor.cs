@@ -174,7 +174,7 @@ namespace FabstirHost.Core.Node
 
             watcher.ProcessExited(exitCode);
             await reported.ConfigureAwait(false);
-            log.WriteLine(NodeLogFormat.SupervisorTag, $"the node exited with code {exitCode}");
+            log.WriteLine(NodeLogFormat.SupervisorTag, $"the node {ExitDescription.Describe(exitCode)}");
             UpdateState(s =>
             {
                 s.NodePid = null;

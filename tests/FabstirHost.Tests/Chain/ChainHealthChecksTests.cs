@@ -186,6 +186,16 @@ namespace FabstirHost.Tests.Chain
         }
 
         [Fact]
+        public async Task ARegisteredButInactiveHostFails()
+        {
+            var checks = await CheckAsync(Local.Profile(_fixture.InactiveRegistry));
+
+            FabstirDiagnostic registered = Find(checks, "Registered");
+            Assert.Equal(DiagnosticStatus.Fail, registered.Status);
+            Assert.Contains("but not active", registered.Detail);
+        }
+
+        [Fact]
         public async Task AnAddressWithoutCodeFailsAndSkipsWhatNeedsIt()
         {
             // An account with ETH but no code stands in for a mistyped registry address.

@@ -28,6 +28,9 @@ namespace FabstirHost.Tests.Chain
         /// <summary>Phase 18: both models, but the second has no USDC price.</summary>
         public string UnpricedRegistry { get; private set; } = "";
 
+        /// <summary>Phase 18: registered, then deactivated by the owner's test hook.</summary>
+        public string InactiveRegistry { get; private set; } = "";
+
         /// <summary>Legacy: both models on the node-wide prices, one with its own native price.</summary>
         public string LegacyRegistry { get; private set; } = "";
 
@@ -53,6 +56,11 @@ namespace FabstirHost.Tests.Chain
             await PriceAsync(UnpricedRegistry, key, Models[0], Addresses.Zero, 3_000_000);
             await PriceAsync(UnpricedRegistry, key, Models[0], Local.Info.UsdcToken, 5000);
             await PriceAsync(UnpricedRegistry, key, Models[1], Addresses.Zero, 3_000_000);
+
+            InactiveRegistry = await Local.DeployNodeRegistryAsync(RegistryGeneration.Phase18);
+            await RegisterAsync(InactiveRegistry, key);
+            await Local.Deployer.SendAsync(
+                "TestNodeRegistryPhase18", InactiveRegistry, "setActive", key.Address, false);
 
             await RegisterAsync(LegacyRegistry, key);
             await SendAsync(LegacyRegistry, key, new SetModelPricingFunction

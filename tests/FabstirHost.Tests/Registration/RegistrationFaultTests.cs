@@ -157,6 +157,25 @@ namespace FabstirHost.Tests.Registration
         }
 
         [Fact]
+        public async Task A_registered_but_inactive_host_is_refused_before_anything_is_sent()
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain);
+            await box.RegisterAsync(box.Request());
+            await _chain.Deployer.SendAsync(
+                "TestNodeRegistryPhase18", box.NodeRegistry, "setActive", box.Key.Address, false);
+            RegistrationRequest repriced = box.Request();
+            repriced.StablePrice = PriceSetting.FromHuman(7.5m, PriceUnit.UsdcPerMillionTokens);
+            BigInteger nonce = await box.NonceAsync();
+
+            FabstirException ex = await Assert.ThrowsAnyAsync<FabstirException>(
+                () => box.RegisterAsync(repriced));
+
+            Assert.Equal("HostNotActive", ex.ErrorId);
+            Assert.Contains("not active", ex.Message);
+            Assert.Equal(nonce, await box.NonceAsync());
+        }
+
+        [Fact]
         public async Task The_wrong_chain_id_is_refused_before_any_read()
         {
             using var box = await RegistrationSandbox.CreateAsync(_chain);

@@ -115,6 +115,12 @@ namespace FabstirHost.Tests.Chain.HostManagement
             return Local.Deployer.SendAsync(Artifact, Registry, "slash", Address, amount);
         }
 
+        /// <summary>The owner-only test hook: keeps the host registered but inactive.</summary>
+        public Task DeactivateAsync()
+        {
+            return Local.Deployer.SendAsync(Artifact, Registry, "setActive", Address, false);
+        }
+
         public async Task<BigInteger> NonceAsync()
         {
             string hex = await Chain.RequestAsync<string>(

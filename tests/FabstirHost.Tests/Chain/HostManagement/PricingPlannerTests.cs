@@ -47,6 +47,25 @@ namespace FabstirHost.Tests.Chain.HostManagement
         [Theory]
         [InlineData(RegistryGeneration.Legacy)]
         [InlineData(RegistryGeneration.Phase18)]
+        public async Task AnInactiveHostIsRefusedBeforeAnythingIsSent(RegistryGeneration generation)
+        {
+            var bench = await HostBench.RegisteredAsync(_chain, generation);
+            await bench.DeactivateAsync();
+
+            var ex = await bench.RefusedAsync(async () =>
+            {
+                HostTransactionPlan plan = await HostPricingPlanner.PlanSetAsync(bench.Context(),
+                    new PricingRequest { Token = "USDC", Price = 3m }, CancellationToken.None);
+                using var key = bench.Key();
+                await FabstirHostUpdate.ExecuteAsync(bench.Context(), plan, key, CancellationToken.None);
+            });
+
+            Assert.Equal("HostNotActive", ex.ErrorId);
+        }
+
+        [Theory]
+        [InlineData(RegistryGeneration.Legacy)]
+        [InlineData(RegistryGeneration.Phase18)]
         public async Task APlanCarriesGasEstimatesAndSendsNothing(RegistryGeneration generation)
         {
             var bench = await HostBench.RegisteredAsync(_chain, generation);
