@@ -70,6 +70,19 @@ Describe 'Test-FabstirEndpoint' {
         $result.Failure | Should -Be 'NameNotResolved'
     }
 
+    It 'sums many local-only URLs up in one warning' {
+        $urls = 1..5 | ForEach-Object { "$closedUrl/node$_" }
+        $results = Test-FabstirEndpoint $urls -TimeoutSec 1 -WarningVariable warnings -WarningAction SilentlyContinue
+        @($results).Count | Should -Be 5
+        @($warnings).Count | Should -Be 1
+        $warnings[0] | Should -Match '^5 of the URLs can only be reached'
+    }
+
+    It 'refuses port 0 before probing anything' {
+        { Test-FabstirEndpoint 'http://127.0.0.1:0' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidEndpointUrl,FabstirHost.Commands.TestFabstirEndpointCommand'
+    }
+
     It 'warns that a loopback or localhost URL is local only' {
         $null = Test-FabstirEndpoint $closedUrl -TimeoutSec 1 -WarningVariable warnings `
             -WarningAction SilentlyContinue

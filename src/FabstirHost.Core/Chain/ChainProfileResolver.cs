@@ -218,7 +218,8 @@ namespace FabstirHost.Core.Chain
                 throw new FabstirException(
                     "InvalidRpcUrl",
                     FabstirErrorCategory.InvalidArgument,
-                    $"The RPC URL '{rpcUrl}' is not an http:// or https:// URL.",
+                    $"The RPC URL '{rpcUrl}' is not a valid http:// or https:// URL. Check the scheme, " +
+                    "the host and the port (1 to 65535), e.g. https://sepolia.base.org or http://127.0.0.1:8545.",
                     rpcUrl);
             }
 

@@ -34,6 +34,16 @@ namespace FabstirHost.Core.Network
                     text);
             }
 
+            if (uri.Port == 0)
+            {
+                throw new FabstirException(
+                    InvalidUrlErrorId,
+                    FabstirErrorCategory.InvalidArgument,
+                    $"'{text}' names port 0, which no node can listen on. Give the port the node's API " +
+                    "listens on (1 to 65535), or leave it out for the scheme's default.",
+                    text);
+            }
+
             return uri;
         }
 

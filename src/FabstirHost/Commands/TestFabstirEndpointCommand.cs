@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using FabstirHost.Core;
 using FabstirHost.Core.Network;
@@ -87,20 +88,35 @@ namespace FabstirHost.Commands
             WriteVerbose($"Probing {_urls.Count} URL(s), {atOnce} at a time, {TimeoutSec} s each.");
             IReadOnlyList<FabstirEndpointResult> results = Run(
                 token => EndpointProbe.ProbeManyAsync(_urls, timeout, ThrottleLimit, Log, token));
+            WarnAboutLocalOnly(results.Where(r => r.IsLocalOnly).ToList());
             foreach (FabstirEndpointResult result in results)
             {
                 Report(result);
             }
         }
 
-        private void Report(FabstirEndpointResult result)
+        // One warning per URL is useful for a few URLs and noise for a fleet: past a handful they
+        // are summed up in one line, and each URL's reason stays in its result.
+        private void WarnAboutLocalOnly(IReadOnlyList<FabstirEndpointResult> localOnly)
         {
-            if (result.IsLocalOnly)
+            const int individually = 3;
+            if (localOnly.Count > individually)
+            {
+                WriteWarning($"{localOnly.Count} of the URLs can only be reached from this machine or its " +
+                    $"local network (first: '{localOnly[0].Url}', {localOnly[0].LocalOnlyReason}). Clients " +
+                    "of the marketplace cannot use them; -Detailed shows IsLocalOnly for each.");
+                return;
+            }
+
+            foreach (FabstirEndpointResult result in localOnly)
             {
                 WriteWarning($"'{result.Url}' can only be reached from this machine or its local network: " +
                     $"{result.LocalOnlyReason}. Clients of the marketplace cannot use it.");
             }
+        }
 
+        private void Report(FabstirEndpointResult result)
+        {
             WriteVerbose(result.Reachable
                 ? $"{result.Url}: reachable, {DescribeHealth(result)}."
                 : $"{result.Url}: not reachable ({result.Failure}): {result.FailureMessage}.");

@@ -65,6 +65,7 @@ namespace FabstirHost.Tests.Network
         [InlineData("ftp://node.example.com")]
         [InlineData("")]
         [InlineData("/health")]
+        [InlineData("http://127.0.0.1:0")]
         public void Urls_that_are_not_node_urls_are_refused(string url)
         {
             var error = Assert.Throws<FabstirException>(() => UrlRules.Parse(url));
