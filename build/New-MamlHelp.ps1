@@ -53,6 +53,23 @@ function Format-TypeName([type] $type) {
     return $type.Name
 }
 
+# The value a parameter has when it is not given, when that says something: numbers, texts,
+# enums and arrays, not nulls, false switches or empty collections.
+function Get-DefaultText($instance, $parameter) {
+    $property = $instance.GetType().GetProperty($parameter.Name)
+    if ($null -eq $property) { return $null }
+    $value = $property.GetValue($instance)
+    if ($null -eq $value -or $value -is [System.Management.Automation.SwitchParameter]) { return $null }
+    if ($value -is [System.Collections.IEnumerable] -and $value -isnot [string]) {
+        $items = @($value)
+        if ($items.Count -eq 0) { return $null }
+        return $items -join ', '
+    }
+
+    if ($value -is [bool] -and -not $value) { return $null }
+    return [string] $value
+}
+
 function Get-PipelineText($attribute) {
     $kinds = @()
     if ($attribute.ValueFromPipeline) { $kinds += 'ByValue' }
@@ -140,6 +157,9 @@ foreach ($cmdlet in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-
 
     $writer.WriteEndElement()
 
+    # Defaults are read from a fresh instance of the cmdlet, so the help cannot drift from the code.
+    $defaults = [Activator]::CreateInstance($cmdlet.ImplementingType)
+
     $writer.WriteStartElement('parameters', $command)
     foreach ($parameter in $cmdlet.Parameters.Values | Where-Object { $commonParameters -notcontains $_.Name } | Sort-Object Name) {
         $attribute = @($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })[0]
@@ -158,6 +178,8 @@ foreach ($cmdlet in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-
         $writer.WriteStartElement('type', $dev)
         $writer.WriteElementString('name', $maml, (Format-TypeName $parameter.ParameterType))
         $writer.WriteEndElement()
+        $default = Get-DefaultText $defaults $parameter
+        if ($default) { $writer.WriteElementString('defaultValue', $dev, $default) }
         $writer.WriteEndElement()
     }
 

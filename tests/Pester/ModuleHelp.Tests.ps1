@@ -16,6 +16,11 @@ Describe 'The module' {
         (Get-Module FabstirHost -ListAvailable).Count | Should -BeGreaterThan 0
     }
 
+    It 'shows parameter defaults as the code sets them' {
+        (Get-Help Get-FabstirNodeLog -Parameter Tail).defaultValue | Should -Be '100'
+        (Get-Help Start-FabstirNode -Parameter ReadyTimeoutSec).defaultValue | Should -Be '600'
+    }
+
     It 'has an about topic' {
         Get-Help about_FabstirHost | Out-String | Should -Match 'FABSTIR_HOME'
     }
