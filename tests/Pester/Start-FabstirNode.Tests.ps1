@@ -79,6 +79,22 @@ Describe 'Start-FabstirNode' {
         { Start-FabstirNode -ErrorAction Stop } | Should -Throw -ErrorId "NodeSettingsMissing$errorSuffix" -ExpectedMessage '*-ModelPath*'
     }
 
+    It 'reads a relative model path in config.json as relative to the home folder' {
+        Copy-Item $t.Model (Join-Path $t.Home 'from-config.gguf')
+        Set-Content (Join-Path $t.Home 'config.json') (@{
+            modelPath = 'from-config.gguf'; apiPort = $t.Port; nodePath = $t.Node
+        } | ConvertTo-Json)
+        Push-Location ([IO.Path]::GetTempPath())
+        try {
+            $node = Start-FabstirNode
+        }
+        finally {
+            Pop-Location
+        }
+
+        $node.ModelPath | Should -Be (Join-Path $t.Home 'from-config.gguf')
+    }
+
     It 'makes a relative model path absolute' {
         Push-Location $t.Home
         try {

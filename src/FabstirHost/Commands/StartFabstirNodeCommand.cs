@@ -110,9 +110,24 @@ namespace FabstirHost.Commands
             }
         }
 
+        private string? FromHome(string? configuredPath)
+        {
+            return string.IsNullOrWhiteSpace(configuredPath) || System.IO.Path.IsPathRooted(configuredPath)
+                ? configuredPath
+                : System.IO.Path.Combine(Paths.Home, configuredPath);
+        }
+
+        // A bare name such as fabstir-llm-node is looked up on PATH, not in the home folder.
+        private static bool IsCommandName(string? path)
+        {
+            return path != null && path.IndexOfAny(new[] { '/', '\\' }) < 0;
+        }
+
         private NodeLaunchOptions BuildOptions(HostConfig? config)
         {
-            string? modelPath = ModelPath ?? config?.ModelPath;
+            // A path typed into config.json by hand is relative to the home folder, never to
+            // wherever the shell happens to be when the node is started after a reboot.
+            string? modelPath = ModelPath ?? FromHome(config?.ModelPath);
             if (string.IsNullOrWhiteSpace(modelPath))
             {
                 ThrowFabstirError(NodeCommandSupport.SettingsMissing(Paths));
@@ -125,7 +140,7 @@ namespace FabstirHost.Commands
                 : portGiven ? null : config?.P2PPort;
             var options = new NodeLaunchOptions(Paths)
             {
-                NodePath = config?.NodePath,
+                NodePath = IsCommandName(config?.NodePath) ? config?.NodePath : FromHome(config?.NodePath),
                 ModelPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(modelPath),
                 ApiPort = apiPort,
                 P2PPort = p2pPort,
