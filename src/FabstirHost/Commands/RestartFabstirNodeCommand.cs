@@ -16,24 +16,11 @@ namespace FabstirHost.Commands
     /// </example>
     [Cmdlet(VerbsLifecycle.Restart, "FabstirNode", SupportsShouldProcess = true)]
     [OutputType(typeof(FabstirNode))]
-    public sealed class RestartFabstirNodeCommand : FabstirCmdlet
+    public sealed class RestartFabstirNodeCommand : FabstirNodeKeyCmdlet
     {
         /// <summary>The node to restart, as Get-FabstirNode returns it.</summary>
         [Parameter(ValueFromPipeline = true)]
         public FabstirNode? InputObject { get; set; }
-
-        /// <summary>The host's private key for HOST_PRIVATE_KEY. Defaults to FABSTIR_HOST_PRIVATE_KEY, then HOST_PRIVATE_KEY, then the keystore.</summary>
-        [Parameter]
-        public SecureString? PrivateKey { get; set; }
-
-        /// <summary>The password of the module's keystore; else -KeystorePasswordFile, FABSTIR_KEYSTORE_PASSWORD or a prompt.</summary>
-        [Parameter]
-        public SecureString? KeystorePassword { get; set; }
-
-        /// <summary>A file whose first line is the keystore password, for unattended runs.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? KeystorePasswordFile { get; set; }
 
         /// <summary>Seconds to wait for the node to stop before SIGKILL.</summary>
         [Parameter]
@@ -51,8 +38,7 @@ namespace FabstirHost.Commands
             NodeSettings settings = Invoke(() => SettingsOf(paths));
             NodeLaunchOptions options = NodeCommandSupport.FromSettings(paths, settings);
             options.ReadyTimeout = TimeSpan.FromSeconds(ReadyTimeoutSec);
-            options.PrivateKey = Invoke(() => NodeCommandSupport.ResolveKey(
-                paths, NodeCommandSupport.KeyRequestFor(this, PrivateKey, KeystorePassword, KeystorePasswordFile), WriteVerbose));
+            options.PrivateKey = ResolveNodeKey(paths);
             NodeCommandSupport.AddChainEnvironment(options, Invoke(() => HostConfigStore.Load(paths)));
             if (!ShouldProcess($"fabstir-llm-node of '{paths.Home}' (model '{settings.ModelPath}')", "Restart"))
             {

@@ -24,7 +24,7 @@ namespace FabstirHost.Commands
     /// </example>
     [Cmdlet(VerbsLifecycle.Start, "FabstirNode", SupportsShouldProcess = true)]
     [OutputType(typeof(FabstirNode))]
-    public sealed class StartFabstirNodeCommand : FabstirCmdlet
+    public sealed class StartFabstirNodeCommand : FabstirNodeKeyCmdlet
     {
         private static readonly TimeSpan StopOnExitTimeout = TimeSpan.FromSeconds(10);
 
@@ -57,19 +57,6 @@ namespace FabstirHost.Commands
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? LogLevel { get; set; }
-
-        /// <summary>The host's private key for HOST_PRIVATE_KEY. Defaults to FABSTIR_HOST_PRIVATE_KEY, then HOST_PRIVATE_KEY, then the keystore.</summary>
-        [Parameter]
-        public SecureString? PrivateKey { get; set; }
-
-        /// <summary>The password of the module's keystore; else -KeystorePasswordFile, FABSTIR_KEYSTORE_PASSWORD or a prompt.</summary>
-        [Parameter]
-        public SecureString? KeystorePassword { get; set; }
-
-        /// <summary>A file whose first line is the keystore password, for unattended runs.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? KeystorePasswordFile { get; set; }
 
         /// <summary>How long to wait for readiness, in seconds. Large models take minutes to load.</summary>
         [Parameter]
@@ -148,8 +135,7 @@ namespace FabstirHost.Commands
                 ReadyTimeout = TimeSpan.FromSeconds(ReadyTimeoutSec),
                 MaxRestarts = MaxRestarts,
                 RestartDelay = TimeSpan.FromSeconds(RestartDelaySec),
-                PrivateKey = Invoke(() => NodeCommandSupport.ResolveKey(
-                    Paths, NodeCommandSupport.KeyRequestFor(this, PrivateKey, KeystorePassword, KeystorePasswordFile), WriteVerbose)),
+                PrivateKey = ResolveNodeKey(Paths),
             };
             if (NodePath != null)
             {
