@@ -228,8 +228,6 @@ namespace FabstirHost.Core.Config
         /// </summary>
         private sealed class JsonEdit
         {
-            private static readonly NamingStrategy Names = new CamelCaseNamingStrategy();
-
             private readonly JObject _json;
             private readonly string _prefix;
             private readonly List<string> _changes;
@@ -245,7 +243,7 @@ namespace FabstirHost.Core.Config
 
             public void Set(string clrName, object? value)
             {
-                SetKey(Names.GetPropertyName(clrName, false), value);
+                SetKey(JsonSettings.PropertyName(clrName), value);
             }
 
             /// <summary>Sets a field named exactly <paramref name="key"/>, replacing any alias of it.</summary>
@@ -283,7 +281,7 @@ namespace FabstirHost.Core.Config
             /// <summary>The edit of a nested object, created (or replacing a non-object) when needed.</summary>
             public JsonEdit Child(string clrName)
             {
-                string key = Names.GetPropertyName(clrName, false);
+                string key = JsonSettings.PropertyName(clrName);
                 JProperty? existing = _json.Properties().FirstOrDefault(p => Matches(p.Name, key));
                 if (!(existing?.Value is JObject child))
                 {

@@ -4,7 +4,6 @@ using System.Text;
 using FabstirHost.Core.Config;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
-using Newtonsoft.Json.Serialization;
 
 namespace FabstirHost.Core.Node
 {
@@ -20,35 +19,16 @@ namespace FabstirHost.Core.Node
             JObject config = File.Exists(paths.ConfigFile)
                 ? JObject.Parse(File.ReadAllText(paths.ConfigFile, Encoding.UTF8))
                 : JObject.FromObject(new HostConfig(), JsonSerializer.Create(JsonSettings.Indented));
-            config[Name(nameof(HostConfig.NodePath))] = settings.NodePath;
-            config[Name(nameof(HostConfig.ModelPath))] = settings.ModelPath;
-            config[Name(nameof(HostConfig.ApiPort))] = settings.ApiPort;
-            config[Name(nameof(HostConfig.P2PPort))] = settings.P2PPort;
+            JsonSettings.SetField(config, nameof(HostConfig.NodePath), settings.NodePath);
+            JsonSettings.SetField(config, nameof(HostConfig.ModelPath), settings.ModelPath);
+            JsonSettings.SetField(config, nameof(HostConfig.ApiPort), settings.ApiPort);
+            JsonSettings.SetField(config, nameof(HostConfig.P2PPort), settings.P2PPort);
             JToken? logLevel = settings.LogLevel == null ? null : new JValue(settings.LogLevel);
-            SetOrRemove(config, Name(nameof(HostConfig.LogLevel)), logLevel);
-            SetOrRemove(config, Name(nameof(HostConfig.Environment)), settings.Environment == null
+            JsonSettings.SetField(config, nameof(HostConfig.LogLevel), logLevel);
+            JsonSettings.SetField(config, nameof(HostConfig.Environment), settings.Environment == null
                 ? null
                 : JObject.FromObject(new Dictionary<string, string>(settings.Environment)));
             SecureFile.WriteAllTextAtomic(paths.ConfigFile, config.ToString(Formatting.Indented));
-        }
-
-        // The names HostConfig is written with, so the two never disagree (P2PPort is "p2PPort").
-        private static string Name(string property)
-        {
-            var resolver = (DefaultContractResolver)JsonSettings.Indented.ContractResolver!;
-            return resolver.GetResolvedPropertyName(property);
-        }
-
-        private static void SetOrRemove(JObject config, string name, JToken? value)
-        {
-            if (value == null)
-            {
-                config.Remove(name);
-            }
-            else
-            {
-                config[name] = value;
-            }
         }
     }
 }

@@ -6,7 +6,6 @@ using System.Text;
 using FabstirHost.Core.Config;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
-using Newtonsoft.Json.Serialization;
 
 namespace FabstirHost.Core.Chain.HostManagement
 {
@@ -38,30 +37,24 @@ namespace FabstirHost.Core.Chain.HostManagement
             JObject config = typed == null
                 ? JObject.FromObject(new HostConfig(), JsonSerializer.Create(JsonSettings.Indented))
                 : JObject.Parse(File.ReadAllText(paths.ConfigFile, Encoding.UTF8));
-            config[Name(nameof(HostConfig.HostAddress))] = address;
+            JsonSettings.SetField(config, nameof(HostConfig.HostAddress), address);
             if (url != null)
             {
-                config[Name(nameof(HostConfig.PublicUrl))] = url;
+                JsonSettings.SetField(config, nameof(HostConfig.PublicUrl), url);
             }
 
             if (models != null)
             {
-                config[Name(nameof(HostConfig.Models))] = new JArray(models.Cast<object>().ToArray());
+                JsonSettings.SetField(config, nameof(HostConfig.Models), new JArray(models.Cast<object>().ToArray()));
             }
 
             if (registered.HasValue)
             {
-                config[Name(nameof(HostConfig.Registered))] = registered.Value;
+                JsonSettings.SetField(config, nameof(HostConfig.Registered), registered.Value);
             }
 
             SecureFile.WriteAllTextAtomic(paths.ConfigFile, config.ToString(Formatting.Indented));
             log.Verbose($"Recorded the change in '{paths.ConfigFile}'.");
-        }
-
-        private static string Name(string property)
-        {
-            var resolver = (DefaultContractResolver)JsonSettings.Indented.ContractResolver!;
-            return resolver.GetResolvedPropertyName(property);
         }
     }
 }

@@ -2,7 +2,6 @@ using System.Linq;
 using FabstirHost.Core.Config;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
-using Newtonsoft.Json.Serialization;
 
 namespace FabstirHost.Core.Chain.Registration
 {
@@ -25,16 +24,16 @@ namespace FabstirHost.Core.Chain.Registration
                     setting => setting.ConfigKey, setting => ContractAddress(profile, setting)),
             };
 
-            config[Name(nameof(HostConfig.PublicUrl))] = plan.Url;
-            config[Name(nameof(HostConfig.Models))] = new JArray(plan.Models.Select(m => m.Spec));
-            config[Name(nameof(HostConfig.Chain))] = JObject.FromObject(chain, serializer);
-            config[Name(nameof(HostConfig.HostAddress))] = plan.HostAddress;
-            config[Name(nameof(HostConfig.Registered))] = true;
-            config[Name(nameof(HostConfig.ApiPort))] = plan.ApiPort;
-            config[Name(nameof(HostConfig.P2PPort))] = p2pPort ?? plan.ApiPort + 1;
+            JsonSettings.SetField(config, nameof(HostConfig.PublicUrl), plan.Url);
+            JsonSettings.SetField(config, nameof(HostConfig.Models), new JArray(plan.Models.Select(m => m.Spec)));
+            JsonSettings.SetField(config, nameof(HostConfig.Chain), JObject.FromObject(chain, serializer));
+            JsonSettings.SetField(config, nameof(HostConfig.HostAddress), plan.HostAddress);
+            JsonSettings.SetField(config, nameof(HostConfig.Registered), true);
+            JsonSettings.SetField(config, nameof(HostConfig.ApiPort), plan.ApiPort);
+            JsonSettings.SetField(config, nameof(HostConfig.P2PPort), p2pPort ?? plan.ApiPort + 1);
             if (plan.Input.Request.ModelPath != null)
             {
-                config[Name(nameof(HostConfig.ModelPath))] = plan.Input.Request.ModelPath;
+                JsonSettings.SetField(config, nameof(HostConfig.ModelPath), plan.Input.Request.ModelPath);
             }
 
             SecureFile.WriteAllTextAtomic(paths.ConfigFile, config.ToString(Formatting.Indented));
@@ -54,12 +53,6 @@ namespace FabstirHost.Core.Chain.Registration
         private static string ContractAddress(ChainProfile profile, ChainSetting setting)
         {
             return profile.ToNodeEnvironment()[setting.EnvironmentName];
-        }
-
-        private static string Name(string property)
-        {
-            var resolver = (DefaultContractResolver)JsonSettings.Indented.ContractResolver!;
-            return resolver.GetResolvedPropertyName(property);
         }
     }
 }
