@@ -21,10 +21,13 @@ namespace FabstirHost
         private FabstirPaths? _paths;
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
-        protected CancellationToken Stopping => _stopping.Token;
+        protected CancellationToken Cancellation => _stopping.Token;
 
         /// <summary>The home folder of this instance (<c>FABSTIR_HOME</c> or <c>~/.fabstir</c>).</summary>
-        protected FabstirPaths Paths => _paths ??= FabstirPaths.Default();
+        protected FabstirPaths Paths => _paths ??= FabstirPaths.Default(CurrentDirectory);
+
+        /// <summary>The session's file system location, against which relative paths are read.</summary>
+        protected string CurrentDirectory => SessionState.Path.CurrentFileSystemLocation.ProviderPath;
 
         /// <summary>A log for core operations that is safe to call from any thread.</summary>
         protected IOperationLog Log => new QueuedLog(this);
@@ -41,7 +44,7 @@ namespace FabstirHost
         /// </summary>
         protected T Run<T>(Func<CancellationToken, Task<T>> operation)
         {
-            Task<T> task = Task.Run(() => operation(Stopping));
+            Task<T> task = Task.Run(() => operation(Cancellation));
 
             // Wake the pump as soon as the operation ends, not at the next poll.
             task.ContinueWith(_ => _writesPending.Set(), TaskScheduler.Default);
@@ -61,7 +64,7 @@ namespace FabstirHost
                 ThrowTerminatingError(ToErrorRecord(ex));
                 throw; // unreachable: ThrowTerminatingError always throws
             }
-            catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
             }

@@ -31,4 +31,17 @@ Describe 'Get-FabstirHostConfig' {
         { Get-FabstirHostConfig -ErrorAction Stop } | Should -Throw -ErrorId 'ConfigFileDamaged,FabstirHost.Commands.GetFabstirHostConfigCommand'
         Get-Content $file -Raw | Should -Match 'broken'
     }
+
+    It 'reads a relative FABSTIR_HOME against the current PowerShell location' {
+        Set-Content (Join-Path $script:testHome 'config.json') '{"apiPort": 8124}'
+        Push-Location (Split-Path $script:testHome -Parent)
+        try {
+            $env:FABSTIR_HOME = Split-Path $script:testHome -Leaf
+            (Get-FabstirHostConfig).ApiPort | Should -Be 8124
+        }
+        finally {
+            Pop-Location
+            $env:FABSTIR_HOME = $script:testHome
+        }
+    }
 }

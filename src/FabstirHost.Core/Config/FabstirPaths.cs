@@ -37,17 +37,33 @@ namespace FabstirHost.Core.Config
 
         public string LogDirectory => Path.Combine(NodeDirectory, "logs");
 
-        /// <summary>The home named by <c>FABSTIR_HOME</c>, else <c>~/.fabstir</c>.</summary>
-        public static FabstirPaths Default()
+        /// <summary>
+        /// The home named by <c>FABSTIR_HOME</c>, else <c>~/.fabstir</c>. A relative
+        /// <c>FABSTIR_HOME</c> is read against <paramref name="currentDirectory"/> (PowerShell's
+        /// location, which is not the process's working folder) and a leading <c>~</c> means the
+        /// user's profile folder, since PowerShell leaves it unexpanded in a string.
+        /// </summary>
+        public static FabstirPaths Default(string? currentDirectory = null)
         {
+            string profile = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
             string? fromEnvironment = Environment.GetEnvironmentVariable(HomeVariable);
-            if (!string.IsNullOrWhiteSpace(fromEnvironment))
+            if (string.IsNullOrWhiteSpace(fromEnvironment))
             {
-                return new FabstirPaths(fromEnvironment!);
+                return new FabstirPaths(Path.Combine(profile, ".fabstir"));
             }
 
-            string profile = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            return new FabstirPaths(Path.Combine(profile, ".fabstir"));
+            string home = fromEnvironment!.Trim();
+            if (home == "~" || home.StartsWith("~/", StringComparison.Ordinal) ||
+                home.StartsWith("~" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                home = Path.Combine(profile, home.Substring(1).TrimStart('/', Path.DirectorySeparatorChar));
+            }
+            else if (!Path.IsPathRooted(home) && !string.IsNullOrEmpty(currentDirectory))
+            {
+                home = Path.Combine(currentDirectory, home);
+            }
+
+            return new FabstirPaths(home);
         }
 
         /// <summary>Creates the home and node folders, readable by the owner only.</summary>

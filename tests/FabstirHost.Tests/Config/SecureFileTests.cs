@@ -27,7 +27,7 @@ namespace FabstirHost.Tests.Config
         }
 
         [Fact]
-        public void ReplacingAFileKeepsReadersFromSeeingPartialContent()
+        public async Task ReplacingAFileKeepsReadersFromSeeingPartialContent()
         {
             using var home = new TempHome();
             string file = System.IO.Path.Combine(home.Path, "state.json");
@@ -55,7 +55,7 @@ namespace FabstirHost.Tests.Config
             }
 
             cancel.Cancel();
-            Assert.Equal(0, reader.Result);
+            Assert.Equal(0, await reader);
         }
 
         [Fact]
@@ -105,6 +105,25 @@ namespace FabstirHost.Tests.Config
                 Assert.Equal(home.Path, FabstirPaths.Default().Home);
                 Environment.SetEnvironmentVariable(FabstirPaths.HomeVariable, null);
                 Assert.EndsWith(".fabstir", FabstirPaths.Default().Home);
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable(FabstirPaths.HomeVariable, previous);
+            }
+        }
+
+        [Fact]
+        public void ARelativeHomeIsReadAgainstTheGivenLocationAndATildeAgainstTheProfile()
+        {
+            using var location = new TempHome();
+            string profile = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            string? previous = Environment.GetEnvironmentVariable(FabstirPaths.HomeVariable);
+            try
+            {
+                Environment.SetEnvironmentVariable(FabstirPaths.HomeVariable, "node2");
+                Assert.Equal(Path.Combine(location.Path, "node2"), FabstirPaths.Default(location.Path).Home);
+                Environment.SetEnvironmentVariable(FabstirPaths.HomeVariable, "~/fabstir-node2");
+                Assert.Equal(Path.Combine(profile, "fabstir-node2"), FabstirPaths.Default(location.Path).Home);
             }
             finally
             {
