@@ -18,7 +18,11 @@ namespace FabstirHost.Core.Chain
         /// the interfaces the port listens on, and the URL from outside. Each failing check is also
         /// a warning, so it shows while the command is still running.
         /// </summary>
+        /// <param name="result">The probe of the public URL that failed.</param>
+        /// <param name="apiPort">The node's API port, for the listener and firewall checks.</param>
+        /// <param name="p2pPort">The first P2P port; null means the API port + 1.</param>
         /// <param name="afterNothingSent">A sentence on what else happened; null when nothing did.</param>
+        /// <param name="log">Where each failing check is also written as a warning.</param>
         public static FabstirException Unreachable(
             FabstirEndpointResult result,
             int apiPort,
