@@ -17,7 +17,7 @@
 [CmdletBinding()]
 param(
     [ValidateRange(1, 7)]
-    [int] $Runs = 3
+    [int] $Runs = 7
 )
 
 $ErrorActionPreference = 'Stop'

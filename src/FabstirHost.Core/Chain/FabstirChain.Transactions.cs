@@ -13,7 +13,7 @@ namespace FabstirHost.Core.Chain
     /// <summary>Transactions: plan (gas, fees), sign locally, send raw, await the receipt.</summary>
     public sealed partial class FabstirChain
     {
-        private const int FirstReceiptPollMilliseconds = 50;
+        private const int FirstReceiptPollMilliseconds = 5;
         private const int LongestReceiptPollMilliseconds = 2000;
 
         /// <summary>
