@@ -13,10 +13,11 @@ namespace FabstirHost.Core.Chain
     internal static class PublicUrlCheck
     {
         /// <summary>
-        /// The failure with the checks that explain it, in the order to try them: the node itself,
-        /// what the troubleshooter finds for this kind of failure (listeners, firewall, NAT, TLS),
-        /// the interfaces the port listens on, and the URL from outside. Each failing check is also
-        /// a warning, so it shows while the command is still running.
+        /// The failure with the checks that explain it, in the order to try them: the node itself
+        /// (unless DNS or TLS failed before it), what the troubleshooter finds for this kind of
+        /// failure (listeners, firewall, NAT, DNS, TLS), the interfaces the port listens on (when
+        /// nothing accepted the connection), and the URL from outside. Each failing check is also a
+        /// warning, so it shows while the command is still running.
         /// </summary>
         /// <param name="result">The probe of the public URL that failed.</param>
         /// <param name="apiPort">The node's API port, for the listener and firewall checks.</param>
