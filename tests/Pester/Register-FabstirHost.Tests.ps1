@@ -94,7 +94,8 @@ Describe 'Register-FabstirHost' {
         It 'stops the node it started, sends nothing, and shows the checks to make' {
             $key = $script:chain.HostKey
             $before = Get-Nonce $script:chain.HostAddress
-            $closed = "http://127.0.0.1:$(Get-FreePortRange 1)"
+            $closedPort = Get-FreePortRange 1
+            $closed = "http://127.0.0.1:$closedPort"
 
             $failure = $null
             try {
@@ -107,6 +108,9 @@ Describe 'Register-FabstirHost' {
             $failure.FullyQualifiedErrorId | Should -Be ('PublicUrlUnreachable' + $errorSuffix)
             $failure.Exception.Message | Should -Match ([regex]::Escape("curl -s http://127.0.0.1:$($t.Port)/health"))
             $failure.Exception.Message | Should -Match 'From another machine'
+            # The checks of this failure: the URL's closed port, not the node's own (it was running).
+            $failure.Exception.Message | Should -Match "Ports/URL port $closedPort/tcp: nothing listens"
+            $failure.Exception.Message | Should -Not -Match "API port $($t.Port)/tcp"
             $failure.Exception.Message | Should -Not -Match $key.Substring(2)
             (Get-FabstirNode).Status | Should -Be 'Stopped'
             Get-Nonce $script:chain.HostAddress | Should -Be $before

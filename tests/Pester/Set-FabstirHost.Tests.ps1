@@ -98,6 +98,24 @@ Describe 'Set-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' },
         Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
     }
 
+    It 'refuses a URL whose name does not resolve with the DNS check, not the port checks' {
+        $url = 'https://node.example.invalid'
+        $failure = $null
+        try {
+            Set-FabstirHost -Url $url -ProbeTimeoutSec 3 @parameters -ErrorAction Stop `
+                -WarningVariable warnings -WarningAction SilentlyContinue
+        }
+        catch {
+            $failure = $_
+        }
+
+        $failure.FullyQualifiedErrorId | Should -Be "PublicUrlUnreachable,$script:command"
+        $failure.Exception.Message | Should -Match 'Public/Public DNS: .*nslookup node\.example\.invalid'
+        $failure.Exception.Message | Should -Not -Match 'Ports/|curl -s http://127\.0\.0\.1|all interfaces'
+        ($warnings -join "`n") | Should -Match '(?m)^\[Fail\] Public/Public DNS'
+        Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
+    }
+
     It 'advertises a reachable URL and records it in config.json' {
         # A run of four free ports: the node takes the API port and P2P ports P, P+1 and P+2.
         $port = Get-FreePortRange 4

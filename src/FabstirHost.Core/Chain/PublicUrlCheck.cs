@@ -13,10 +13,11 @@ namespace FabstirHost.Core.Chain
     internal static class PublicUrlCheck
     {
         /// <summary>
-        /// The failure with the checks that explain it, in the order to try them: the node itself,
-        /// what the troubleshooter finds for this kind of failure (listeners, firewall, NAT, TLS),
-        /// the interfaces the port listens on, and the URL from outside. Each failing check is also
-        /// a warning, so it shows while the command is still running.
+        /// The failure with the checks that explain it, in the order to try them: the node itself
+        /// (unless DNS or TLS failed before it), what the troubleshooter finds for this kind of
+        /// failure (listeners, firewall, NAT, DNS, TLS), the interfaces the port listens on (when
+        /// nothing accepted the connection), and the URL from outside. Each failing check is also a
+        /// warning, so it shows while the command is still running.
         /// </summary>
         /// <param name="result">The probe of the public URL that failed.</param>
         /// <param name="apiPort">The node's API port, for the listener and firewall checks.</param>
@@ -38,15 +39,20 @@ namespace FabstirHost.Core.Chain
                 log.Warning(check.Remedy == null ? check.ToString() : $"{check} Remedy: {check.Remedy}");
             }
 
-            var steps = new List<string>
+            var steps = new List<string>();
+            if (NodeMayBeTheCause(result))
             {
-                $"On this machine: curl -s http://127.0.0.1:{apiPort}/health (the node itself).",
-            };
+                steps.Add($"On this machine: curl -s http://127.0.0.1:{apiPort}/health (the node itself).");
+            }
 
             steps.AddRange(failing.Select(c =>
                 $"{c.Area}/{c.Name}: {c.Detail}" + (c.Remedy == null ? "" : $" -> {c.Remedy}")));
-            steps.Add($"The port must listen on all interfaces (0.0.0.0:{apiPort}), not only on " +
-                $"127.0.0.1: ss -ltn 'sport = :{apiPort}'.");
+            if (NothingAnsweredTheConnection(result))
+            {
+                steps.Add($"The port must listen on all interfaces (0.0.0.0:{apiPort}), not only on " +
+                    $"127.0.0.1: ss -ltn 'sport = :{apiPort}'.");
+            }
+
             steps.Add($"From another machine: curl -s {result.HealthUrl}");
             string numbered = string.Join(Environment.NewLine, steps.Select((s, i) => $"  {i + 1}. {s}"));
             string more = afterNothingSent == null ? string.Empty : " " + afterNothingSent;
@@ -59,6 +65,38 @@ namespace FabstirHost.Core.Chain
             {
                 RecommendedAction = "Fix the first failing check above, then run the same command again.",
             };
+        }
+
+        /// <summary>
+        /// False when the failure lies before the node could be involved (the name did not resolve,
+        /// or not in time) or in front of it (the TLS server): asking the node would only distract.
+        /// </summary>
+        private static bool NodeMayBeTheCause(FabstirEndpointResult result)
+        {
+            return NameResolved(result) && result.Failure != EndpointFailureKind.TlsFailure;
+        }
+
+        private static bool NameResolved(FabstirEndpointResult result)
+        {
+            return result.Failure != EndpointFailureKind.NameNotResolved && result.Addresses.Count > 0;
+        }
+
+        /// <summary>
+        /// True when no program accepted the connection: then a node bound to loopback only is one
+        /// of the explanations. A connection that was accepted shows the port is open.
+        /// </summary>
+        private static bool NothingAnsweredTheConnection(FabstirEndpointResult result)
+        {
+            switch (result.Failure)
+            {
+                case EndpointFailureKind.ConnectionRefused:
+                case EndpointFailureKind.NetworkError:
+                    return true;
+                case EndpointFailureKind.TimedOut:
+                    return NameResolved(result) && result.ConnectedAddress == null;
+                default:
+                    return false;
+            }
         }
     }
 }

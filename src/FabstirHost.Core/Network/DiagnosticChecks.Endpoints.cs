@@ -89,11 +89,25 @@ namespace FabstirHost.Core.Network
         }
 
         /// <summary>
-        /// Whether the public URL reaches this node and not another one. The <c>/v1/version</c> bodies
-        /// must be identical; a stand-in node adds its name there, but real nodes of one build answer
-        /// alike, so for them equality shows the same build, not the same machine.
+        /// Whether the public URL reaches this node and not another one, from the version reports
+        /// only: a stand-in node adds its name there, but real nodes of one build answer alike.
         /// </summary>
         public static FabstirDiagnostic SameNode(FabstirEndpointResult local, FabstirEndpointResult remote)
+        {
+            return SameNode(local, remote, Array.Empty<ListeningSocket>(), Array.Empty<IPAddress>());
+        }
+
+        /// <summary>
+        /// Whether the public URL reaches this node and not another one. The <c>/v1/version</c> bodies
+        /// must be identical. Nodes of one build answer alike, so when both probes connected to this
+        /// machine the processes listening where they connected must be the same one too; otherwise
+        /// (NAT, a proxy) equal reports show the same build, not the same machine.
+        /// </summary>
+        public static FabstirDiagnostic SameNode(
+            FabstirEndpointResult local,
+            FabstirEndpointResult remote,
+            IReadOnlyList<ListeningSocket> sockets,
+            IReadOnlyCollection<IPAddress> localAddresses)
         {
             const string name = "Same node";
             const string area = DiagnosticArea.Public;
@@ -105,20 +119,50 @@ namespace FabstirHost.Core.Network
 
             JToken mine = JToken.Parse(local.VersionBody);
             JToken theirs = JToken.Parse(remote.VersionBody);
+            string remedy = $"Point '{remote.Url.Host}' (its DNS record, or the proxy's upstream) at this " +
+                $"machine's port {local.Port}";
             if (!JToken.DeepEquals(mine, theirs))
             {
                 return Fail(area, name,
                     $"the public URL answers as {Identity(theirs)}, but the local node is {Identity(mine)}: " +
                     "the URL reaches another node",
-                    $"Point '{remote.Url.Host}' (its DNS record, or the proxy's upstream) at this machine's " +
-                    $"port {local.Port}");
+                    remedy);
             }
 
-            string limitation = mine["standinNode"] == null
-                ? "; nodes of one build answer alike, so another node of the same build cannot be ruled out"
-                : string.Empty;
+            ListeningSocket? here = Listener(local, sockets, localAddresses);
+            ListeningSocket? there = Listener(remote, sockets, localAddresses);
+            if (here != null && there != null && here.ProcessId == there.ProcessId)
+            {
+                return Pass(area, name,
+                    $"the public URL and the local port both reach {here.Owner}, answering as {Identity(mine)}");
+            }
+
+            // Another node binary is certainly another node; any other program there (a TLS proxy,
+            // docker-proxy) forwards to a node that may be this one.
+            if (here != null && there?.ProcessName == NodeBinaryLocator.BinaryName)
+            {
+                return Fail(area, name,
+                    $"the public URL reaches {there!.Owner} on {remote.ConnectedAddress}:{remote.Port}, but " +
+                    $"the local node is {here.Owner}: the URL reaches another node of the same build on " +
+                    "this machine",
+                    remedy);
+            }
+
             return Pass(area, name,
-                $"the public URL and the local port both answer as {Identity(mine)}{limitation}");
+                $"the public URL and the local port both answer as {Identity(mine)}{Limitation(mine, there)}");
+        }
+
+        /// <summary>What equal version reports leave open, when nothing else told the nodes apart.</summary>
+        private static string Limitation(JToken version, ListeningSocket? there)
+        {
+            if (version["standinNode"] != null)
+            {
+                return string.Empty;
+            }
+
+            return there != null && there.ProcessName != NodeBinaryLocator.BinaryName
+                ? $"; the URL reaches {there.Owner}, which forwards to a node of this build, this one or another"
+                : "; nodes of one build answer alike, so another node of the same build cannot be ruled out";
         }
 
         public static string Summary(FabstirEndpointResult result)
@@ -136,6 +180,29 @@ namespace FabstirHost.Core.Network
 
             parts.Add($"{result.Latency?.TotalMilliseconds:0} ms");
             return $"{result.HealthUrl} answers " + string.Join(", ", parts);
+        }
+
+        /// <summary>
+        /// The socket of this machine that a probe's connection reached, with a known process; null
+        /// when the probe connected elsewhere or the owner cannot be told. A socket bound to the
+        /// address itself takes the connection before one bound to all interfaces.
+        /// </summary>
+        private static ListeningSocket? Listener(
+            FabstirEndpointResult result,
+            IReadOnlyList<ListeningSocket> sockets,
+            IReadOnlyCollection<IPAddress> localAddresses)
+        {
+            IPAddress? address = result.ConnectedAddress;
+            if (address == null || !UrlRules.IsThisMachine(address, localAddresses))
+            {
+                return null;
+            }
+
+            IReadOnlyList<ListeningSocket> onPort = SocketTable.On(sockets, result.Port, "tcp");
+            List<ListeningSocket> exact = onPort.Where(s => s.Address.Equals(address)).ToList();
+            List<ListeningSocket> reached = exact.Count > 0 ? exact : onPort.Where(s => s.AllInterfaces).ToList();
+            List<int?> owners = reached.Select(s => s.ProcessId).Distinct().ToList();
+            return owners.Count == 1 && owners[0] != null ? reached[0] : null;
         }
 
         private static string Identity(JToken version)

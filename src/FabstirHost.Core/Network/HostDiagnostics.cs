@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using FabstirHost.Core.Config;
@@ -125,7 +126,7 @@ namespace FabstirHost.Core.Network
             log.Progress(new OperationProgress(activity, "Local and public endpoints", 50));
             FabstirEndpointResult localResult = await local.ConfigureAwait(false);
             Add(DiagnosticChecks.LocalHealth(localResult));
-            await AddPublicChecksAsync(options, localResult, remote, Add).ConfigureAwait(false);
+            await AddPublicChecksAsync(options, localResult, remote, sockets, Add).ConfigureAwait(false);
 
             log.Progress(new OperationProgress(activity, "Firewall", 80));
             Add(DiagnosticChecks.Firewall(await firewall.ConfigureAwait(false)));
@@ -146,6 +147,7 @@ namespace FabstirHost.Core.Network
             DiagnosticsOptions options,
             FabstirEndpointResult localResult,
             Task<FabstirEndpointResult>? remote,
+            IReadOnlyList<ListeningSocket> sockets,
             Action<FabstirDiagnostic> add)
         {
             add(DiagnosticChecks.PublicUrl(options.PublicUrl));
@@ -159,9 +161,10 @@ namespace FabstirHost.Core.Network
             }
 
             FabstirEndpointResult remoteResult = await remote.ConfigureAwait(false);
-            add(DiagnosticChecks.PublicAddress(remoteResult, UrlRules.LocalAddresses()));
+            IReadOnlyCollection<IPAddress> localAddresses = UrlRules.LocalAddresses();
+            add(DiagnosticChecks.PublicAddress(remoteResult, localAddresses));
             add(DiagnosticChecks.PublicReachable(remoteResult, options.ApiPort));
-            add(DiagnosticChecks.SameNode(localResult, remoteResult));
+            add(DiagnosticChecks.SameNode(localResult, remoteResult, sockets, localAddresses));
         }
 
         private static async Task<IReadOnlyList<FabstirDiagnostic>> ChainChecksAsync(

@@ -257,6 +257,34 @@ namespace FabstirHost.Tests.Network
         }
 
         [Fact]
+        public void The_second_p2p_tcp_port_held_by_another_program_fails()
+        {
+            using var node = new IdleProcess();
+            int p2p = FreePort.Range(3);
+            var taken = new TcpListener(IPAddress.Any, p2p + 1);
+            taken.Start();
+            try
+            {
+                var nodeRuns = new NodeProcessFacts(node.Id, false);
+                var ports = new NodePorts(FreePort.Tcp(), p2p);
+
+                var checks = DiagnosticChecks.Ports(ports, SocketTable.Read(), nodeRuns).ToList();
+
+                FabstirDiagnostic second = checks.Single(c => c.Name == $"P2P port {p2p + 1}/tcp");
+                Assert.Equal(DiagnosticStatus.Fail, second.Status);
+                Assert.Contains($"{p2p + 1}/tcp is held by", second.Detail);
+                Assert.Contains($"not by the node (pid {node.Id})", second.Detail);
+                Assert.Contains("-P2PPort", second.Remedy);
+                FabstirDiagnostic first = checks.Single(c => c.Name == $"P2P port {p2p}/tcp");
+                Assert.Equal($"nothing listens on {p2p}/tcp", first.Detail);
+            }
+            finally
+            {
+                taken.Stop();
+            }
+        }
+
+        [Fact]
         public void A_port_held_by_another_program_when_the_node_is_unknown_warns()
         {
             using var silent = new SilentListener(IPAddress.Any);

@@ -82,6 +82,70 @@ namespace FabstirHost.Tests.Network
         }
 
         [Fact]
+        public async Task Two_nodes_of_one_build_are_told_apart_by_the_process_that_listens()
+        {
+            StandInProcess mine = await StartAsync();
+            StandInProcess other = await StartAsync(("FABSTIR_STANDIN_BIND_ADDRESS", "127.0.0.2"));
+            var local = await Probe(mine.BaseUrl);
+            var same = await Probe($"http://localhost:{mine.ApiPort}");
+            var wrong = await Probe($"http://127.0.0.2:{other.ApiPort}");
+            var table = SocketTable.Read();
+            var addresses = UrlRules.LocalAddresses();
+
+            FabstirDiagnostic pass = DiagnosticChecks.SameNode(local, same, table, addresses);
+            FabstirDiagnostic fail = DiagnosticChecks.SameNode(local, wrong, table, addresses);
+
+            // Unnamed, the two answer alike, as real nodes of one build do.
+            Assert.Equal(local.VersionBody, wrong.VersionBody);
+            Assert.Equal(DiagnosticStatus.Pass, pass.Status);
+            Assert.Contains($"both reach fabstir-llm-node (pid {mine.Id})", pass.Detail);
+            Assert.Equal(DiagnosticStatus.Fail, fail.Status);
+            Assert.Contains($"reaches fabstir-llm-node (pid {other.Id}) on 127.0.0.2:{other.ApiPort}", fail.Detail);
+            Assert.Contains($"port {mine.ApiPort}", fail.Remedy);
+        }
+
+        [Fact]
+        public async Task A_proxy_answering_for_the_node_is_not_taken_for_another_node()
+        {
+            StandInProcess node = await StartAsync();
+            var local = await Probe(node.BaseUrl);
+            string version = local.VersionBody!;
+            using var proxy = LoopbackResponder.Http(path => path == "/v1/version"
+                ? new CannedAnswer(200, version)
+                : LoopbackResponder.NodeLike()(path));
+            var viaProxy = await Probe(proxy.Url);
+
+            FabstirDiagnostic check = DiagnosticChecks.SameNode(
+                local, viaProxy, SocketTable.Read(), UrlRules.LocalAddresses());
+
+            Assert.Equal(DiagnosticStatus.Pass, check.Status);
+            Assert.Contains($"(pid {Environment.ProcessId}), which forwards to a node of this build", check.Detail);
+        }
+
+        [Fact]
+        public async Task The_diagnostics_fail_the_same_node_check_for_another_node_of_the_same_build()
+        {
+            StandInProcess mine = await StartAsync();
+            StandInProcess other = await StartAsync(("FABSTIR_STANDIN_BIND_ADDRESS", "127.0.0.2"));
+            using var home = new TempHome();
+            var config = new HostConfig
+            {
+                ApiPort = mine.ApiPort,
+                P2PPort = mine.P2PPort,
+                PublicUrl = $"http://127.0.0.2:{other.ApiPort}",
+            };
+            DiagnosticsOptions options = DiagnosticsOptions.FromConfig(home.Paths, config);
+            options.Timeout = Timeout;
+
+            var checks = await HostDiagnostics.RunAsync(options, NullOperationLog.Instance, default);
+
+            Assert.Equal(DiagnosticStatus.Pass, checks.Single(c => c.Name == "Public reachability").Status);
+            FabstirDiagnostic same = checks.Single(c => c.Name == "Same node");
+            Assert.Equal(DiagnosticStatus.Fail, same.Status);
+            Assert.Contains($"pid {other.Id}", same.Detail);
+        }
+
+        [Fact]
         public async Task A_node_bound_to_one_loopback_address_warns_and_one_on_all_interfaces_passes()
         {
             StandInProcess everywhere = await StartAsync();

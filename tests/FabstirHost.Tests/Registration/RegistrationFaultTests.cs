@@ -222,6 +222,10 @@ namespace FabstirHost.Tests.Registration
             Assert.Contains($"curl -s http://127.0.0.1:{box.ApiPort}/health", ex.Message);
             Assert.Contains("From another machine: curl -s " + request.PublicUrl + "/health", ex.Message);
             Assert.Contains("all interfaces", ex.Message);
+            // Diagnosed before the node was stopped: its own port is not reported closed.
+            int urlPort = new Uri(request.PublicUrl).Port;
+            Assert.Contains($"Ports/URL port {urlPort}/tcp: nothing listens", ex.Message);
+            Assert.DoesNotContain($"API port {box.ApiPort}/tcp", ex.Message);
             Assert.Equal(NodeStateStatus.Stopped, box.NodeState!.Status);
             await box.AssertNothingRunningAsync();
             Assert.False(HostConfigStore.Load(box.Paths)?.Registered ?? false);

@@ -222,6 +222,10 @@ namespace FabstirHost.Core.Chain.Registration
                 return;
             }
 
+            // Diagnosed while the node still runs: once it is stopped, its ports would be reported
+            // as closed, which is the stop's doing and not the cause.
+            FabstirException unreachable = PublicUrlCheck.Unreachable(result, input.ApiPort,
+                input.Request.P2PPort, startedHere ? "The node this command started was stopped." : null, _log);
             if (startedHere)
             {
                 _log.Verbose("Stopping the node this command started, since clients cannot reach it.");
@@ -229,8 +233,7 @@ namespace FabstirHost.Core.Chain.Registration
                     .ConfigureAwait(false);
             }
 
-            throw PublicUrlCheck.Unreachable(result, input.ApiPort, input.Request.P2PPort,
-                startedHere ? "The node this command started was stopped." : null, _log);
+            throw unreachable;
         }
     }
 }
