@@ -108,14 +108,14 @@ Describe 'Get-FabstirDiagnostics' {
             $check = Get-FabstirDiagnostics -Url $url -ApiPort $node.ApiPort -TimeoutSec 2 |
                 Where-Object Name -eq 'Same node'
             $check.Status | Should -Be 'Pass'
-            $check.Detail | Should -Match "node 'alpha'"
+            $check.Detail | Should -Match 'both reach fabstir-llm-node'
         }
 
         It 'fails the same-node check when the public URL reaches another node' {
             $check = Get-FabstirDiagnostics -Url $other.Url -ApiPort $node.ApiPort -TimeoutSec 2 |
                 Where-Object Name -eq 'Same node'
             $check.Status | Should -Be 'Fail'
-            $check.Detail | Should -Match "node 'beta'"
+            $check.Detail | Should -Match 'the URL reaches another node'
             $check.Remedy | Should -Match "port $($node.ApiPort)"
         }
 

@@ -155,11 +155,6 @@ namespace FabstirHost.Core.Network
         /// <summary>What equal version reports leave open, when nothing else told the nodes apart.</summary>
         private static string Limitation(JToken version, ListeningSocket? there)
         {
-            if (version["standinNode"] != null)
-            {
-                return string.Empty;
-            }
-
             return there != null && there.ProcessName != NodeBinaryLocator.BinaryName
                 ? $"; the URL reaches {there.Owner}, which forwards to a node of this build, this one or another"
                 : "; nodes of one build answer alike, so another node of the same build cannot be ruled out";
@@ -207,8 +202,7 @@ namespace FabstirHost.Core.Network
 
         private static string Identity(JToken version)
         {
-            string text = $"version {version["version"]} (build {version["build"]})";
-            return version["standinNode"] == null ? text : $"node '{version["standinNode"]}', {text}";
+            return $"version {version["version"]} (build {version["build"]})";
         }
     }
 }

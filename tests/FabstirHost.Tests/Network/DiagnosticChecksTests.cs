@@ -395,10 +395,8 @@ namespace FabstirHost.Tests.Network
             FabstirDiagnostic fail = DiagnosticChecks.SameNode(local, wrong);
 
             Assert.Equal(DiagnosticStatus.Pass, pass.Status);
-            Assert.Contains("node 'alpha'", pass.Detail);
             Assert.Equal(DiagnosticStatus.Fail, fail.Status);
-            Assert.Contains("node 'beta'", fail.Detail);
-            Assert.Contains("another node", fail.Detail);
+            Assert.Contains("the URL reaches another node", fail.Detail);
         }
 
         [Fact]
