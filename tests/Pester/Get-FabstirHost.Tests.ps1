@@ -72,6 +72,18 @@ Describe 'Get-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' },
         $hostInfo.Stake | Should -Be 0
     }
 
+    It 'says an unreachable RPC is unreachable, never that the host is not registered' {
+        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $down = $parameters.Clone()
+        $down.RpcUrl = "http://127.0.0.1:$port"
+
+        $thrown = { Get-FabstirHost -Address $script:address @down -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RpcUnreachable,FabstirHost.Commands.GetFabstirHostCommand' -PassThru
+        $thrown.Exception.Message | Should -Match "127\.0\.0\.1:$port"
+        $thrown.Exception.Message | Should -Not -Match 'not registered'
+    }
+
     It 'fails clearly without an address or key' {
         { Get-FabstirHost @parameters -ErrorAction Stop } |
             Should -Throw -ErrorId 'HostKeyNotFound,FabstirHost.Commands.GetFabstirHostCommand'
