@@ -266,6 +266,28 @@ namespace FabstirHost.Tests.Registration
             Assert.DoesNotContain(new string('a', 64), ex.Message);
         }
 
+        [Theory]
+        [InlineData("nested name")]
+        [InlineData("value in a list")]
+        [InlineData("name in a list")]
+        public async Task A_secret_deeper_in_the_metadata_is_refused_too(string where)
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain);
+            RegistrationRequest request = box.Request();
+            string secret = "0x" + new string('b', 64);
+            request.Metadata["wallet"] = where switch
+            {
+                "nested name" => new System.Collections.Hashtable { ["privateKey"] = "hunter2" },
+                "value in a list" => new object[] { "gpu", secret },
+                _ => new object[] { new System.Collections.Hashtable { ["apiKey"] = "hunter2" } },
+            };
+
+            FabstirException ex = await FailsAsync(box, request, "MetadataSecretRefused");
+
+            Assert.DoesNotContain("hunter2", ex.Message);
+            Assert.DoesNotContain(secret.Substring(2), ex.Message);
+        }
+
         private static async Task<FabstirException> FailsAsync(
             RegistrationSandbox box,
             RegistrationRequest request,

@@ -133,6 +133,27 @@ namespace FabstirHost.Tests.Registration
         }
 
         [Fact]
+        public async Task A_secret_an_older_tool_published_is_dropped_with_a_warning_and_the_public_key_kept()
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain);
+            await box.RegisterAsync(box.Request());
+            await box.SendAsHostAsync("TestNodeRegistryPhase18", box.NodeRegistry, "updateMetadata",
+                "{\"privateKey\":\"0xdead\",\"hardware\":\"test GPU\"}");
+            BigInteger nonce = await box.NonceAsync();
+
+            FabstirHostRegistration fixedUp = await box.RegisterAsync(box.Request());
+
+            Assert.Equal(new[] { "updateMetadata" }, fixedUp.Transactions.Select(t => t.Function));
+            Assert.Equal(nonce + 1, await box.NonceAsync());
+            JObject metadata = JObject.Parse((await box.RecordAsync()).Metadata);
+            Assert.Null(metadata["privateKey"]);
+            Assert.Equal("test GPU", (string?)metadata["hardware"]);
+            Assert.Equal(HostMetadata.PublicKeyOf(box.Key), (string?)metadata["publicKey"]);
+            Assert.Contains("treat that secret as exposed", box.Log.All);
+            Assert.Equal(RegistrationStatus.Unchanged, (await box.RegisterAsync(box.Request())).Status);
+        }
+
+        [Fact]
         public async Task A_revert_half_way_is_decoded_and_the_rerun_resumes_from_the_chain()
         {
             using var box = await RegistrationSandbox.CreateAsync(_chain);

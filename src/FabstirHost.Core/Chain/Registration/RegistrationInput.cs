@@ -48,7 +48,7 @@ namespace FabstirHost.Core.Chain.Registration
             int apiPort = ApiPortFor(url, request.Port);
             IReadOnlyList<ModelSpec> models = ParseModels(request.Models, log);
             ModelSpec? served = FindServedModel(models, request, log);
-            HostMetadata.RefuseSecrets(request.Metadata);
+            HostManagement.HostMetadataMerge.RefuseSecrets(request.Metadata);
             EnsureSinglePrice(request);
             return new RegistrationInput(url, apiPort, models, served, request);
         }

@@ -193,6 +193,21 @@ namespace FabstirHost.Tests.Chain.HostManagement
         }
 
         [Fact]
+        public async Task AKeyAsABareStringInAListIsRefused()
+        {
+            var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Phase18);
+            var fields = new Hashtable { ["notes"] = new object[] { "rack 4", DevAccounts.HostKey } };
+            var request = new HostUpdateRequest { Metadata = fields };
+
+            var ex = await bench.RefusedAsync(() =>
+                HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(), CancellationToken.None));
+
+            Assert.Equal(HostManagementErrors.MetadataSecretRefused, ex.ErrorId);
+            Assert.Equal("notes", ex.Target);
+            Assert.DoesNotContain(DevAccounts.HostKey.Substring(2), ex.Message);
+        }
+
+        [Fact]
         public async Task ThePublicKeyComesFromTheKeyAndCannotBeGiven()
         {
             var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Phase18);
