@@ -92,6 +92,31 @@ Describe 'Register-FabstirHost' {
         }
     }
 
+    Context 'receipts awaited to the confirmations asked for' {
+        It 'stops after the approval when its confirmations do not come, and a re-run resumes from there' {
+            # anvil's dev account 4: funded with ETH, given the FAB to stake, never registered.
+            $key = '0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a'
+            $address = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65'
+            Invoke-TestCast $script:chain $script:chain.DeployerAddress $script:chain.FabToken 'mint(address,uint256)' `
+                $address '1000000000000000000000'
+            $before = Get-Nonce $address
+            $parameters = @{ Url = $url; PrivateKey = (New-SecureKey $key); NoStart = $true } + $common
+
+            $thrown = { Register-FabstirHost @parameters -Confirmations 2 -ReceiptTimeoutSec 1 -ErrorAction Stop -WarningAction SilentlyContinue } |
+                Should -Throw -ErrorId ('TransactionReceiptTimeout' + $errorSuffix) -PassThru
+
+            $thrown.Exception.Message | Should -Match 'FAB token\.approve transaction 0x[0-9a-f]{64} was sent but not confirmed 2 times'
+            Get-Nonce $address | Should -Be ($before + 1)
+            (Get-FabstirHost -Address $address @chainParameters).IsRegistered | Should -BeFalse
+
+            $resumed = Register-FabstirHost @parameters -WarningAction SilentlyContinue
+
+            @($resumed.Transactions | ForEach-Object Function) |
+                Should -Be @('registerNode', 'setModelTokenPricing', 'setModelTokenPricing')
+            Get-Nonce $address | Should -Be ($before + 4)
+        }
+    }
+
     Context 'a public URL nobody can reach' {
         It 'stops the node it started, sends nothing, and shows the checks to make' {
             $key = $script:chain.HostKey
