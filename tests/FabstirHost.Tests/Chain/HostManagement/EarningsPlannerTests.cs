@@ -151,6 +151,31 @@ namespace FabstirHost.Tests.Chain.HostManagement
             Assert.Contains("Withdraw earnings", ex.Message);
         }
 
+        [Fact]
+        public async Task OnlyAnAuthorisedCallerCanCreditEarnings()
+        {
+            using HostKey host = Account(4);
+            var web3 = FabstirHost.TestChain.TestChainDeployer.CreateWeb3(
+                FabstirHost.TestChain.DevAccounts.BystanderKey, _chain.RpcUrl);
+            string abi = File.ReadAllText(
+                Path.Combine(TestAssets.Contracts, "TestHostEarnings_sol_TestHostEarnings.abi"));
+            var credit = web3.Eth.GetContract(abi, _chain.Info.HostEarnings).GetFunction("creditEarnings");
+            BigInteger before = (await EarningsPlanner.GetAsync(Chain(), host.Address, new[] { "USDC" },
+                default))[0].RawAmount;
+
+            var byCall = await Assert.ThrowsAnyAsync<Exception>(() => credit.CallAsync<bool>(
+                FabstirHost.TestChain.DevAccounts.BystanderAddress, new HexBigInteger(100_000),
+                new HexBigInteger(0),
+                host.Address, new BigInteger(1), _chain.Info.UsdcToken));
+            var byEth = await Assert.ThrowsAnyAsync<Exception>(() => web3.Eth.GetEtherTransferService()
+                .TransferEtherAndWaitForReceiptAsync(_chain.Info.HostEarnings, 0.001m));
+
+            Assert.Contains("Not authorized to credit earnings", byCall.Message);
+            Assert.Contains("Not authorized to credit earnings", byEth.Message);
+            var after = await EarningsPlanner.GetAsync(Chain(), host.Address, new[] { "USDC" }, default);
+            Assert.Equal(before, after[0].RawAmount);
+        }
+
         private FabstirChain Chain() => new(_chain.Profile());
 
         // Anvil's dev accounts 4 to 9 (standard test mnemonic), funded with ETH, used by no other test.
