@@ -132,8 +132,10 @@ namespace FabstirHost.Core.Chain.HostManagement
             IOperationLog log,
             CancellationToken cancellationToken)
         {
-            Uri url = UrlRules.Parse(request.Url!);
-            string text = request.Url!.Trim();
+            // Registration's rules: no query, fragment or credentials go on chain, and the URL is
+            // written the same way, so a later Register-FabstirHost sees it unchanged.
+            Uri url = Registration.RegistrationInput.ValidateUrl(request.Url!);
+            string text = Registration.RegistrationInput.OnChainText(url);
             if (string.Equals(text, record.ApiUrl, StringComparison.Ordinal))
             {
                 log.Verbose($"The registry already has the URL {text}.");

@@ -21,7 +21,7 @@ namespace FabstirHost.Core.Chain.Registration
             RegistrationRequest request)
         {
             Url = url;
-            UrlText = url.GetLeftPart(UriPartial.Path).TrimEnd('/');
+            UrlText = OnChainText(url);
             ApiPort = apiPort;
             Models = models;
             ServedModel = servedModel;
@@ -51,6 +51,12 @@ namespace FabstirHost.Core.Chain.Registration
             HostManagement.HostMetadataMerge.RefuseSecrets(request.Metadata);
             EnsureSinglePrice(request);
             return new RegistrationInput(url, apiPort, models, served, request);
+        }
+
+        /// <summary>A checked URL as it is written on chain: without a trailing slash.</summary>
+        internal static string OnChainText(Uri url)
+        {
+            return url.GetLeftPart(UriPartial.Path).TrimEnd('/');
         }
 
         internal static Uri ValidateUrl(string text)

@@ -275,6 +275,45 @@ namespace FabstirHost.Tests.Chain.HostManagement
             Assert.Contains("/health", node.Paths);
         }
 
+        [Theory]
+        [InlineData("/?token=1")]
+        [InlineData("/#top")]
+        [InlineData("credentials")]
+        public async Task AUrlRegistrationWouldRefuseIsRefusedBeforeItIsProbed(string flaw)
+        {
+            var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Phase18);
+            using var node = LoopbackResponder.Http(LoopbackResponder.NodeLike());
+            string url = node.Url.ToString().TrimEnd('/');
+            url = flaw == "credentials" ? url.Replace("://", "://operator:hunter2@") : url + flaw;
+            var request = new HostUpdateRequest { Url = url };
+
+            var ex = await bench.RefusedAsync(() =>
+                HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(), CancellationToken.None));
+
+            Assert.Equal(HostManagementErrors.InvalidPublicUrl, ex.ErrorId);
+            Assert.DoesNotContain("hunter2", ex.Message);
+            Assert.Empty(node.Paths);
+        }
+
+        [Fact]
+        public async Task AUrlIsWrittenAsRegistrationWritesIt()
+        {
+            var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Phase18);
+            using var node = LoopbackResponder.Http(LoopbackResponder.NodeLike(prefix: "/node1"));
+            var host = bench.Context();
+            var request = new HostUpdateRequest { Url = node.Url + "node1/" };
+            using var key = bench.Key();
+
+            var plan = await HostUpdater.PlanAsync(host, request, new CollectingLog(),
+                CancellationToken.None);
+            var update = await FabstirHostUpdate.ExecuteAsync(host, plan, key, CancellationToken.None);
+            var again = await HostUpdater.PlanAsync(host,
+                new HostUpdateRequest { Url = node.Url + "node1" }, new CollectingLog(), CancellationToken.None);
+
+            Assert.Equal(node.Url + "node1", update.Host!.ApiUrl);
+            Assert.True(again.IsEmpty);
+        }
+
         [Fact]
         public async Task UpdatingAHostThatIsNotRegisteredIsRefused()
         {
