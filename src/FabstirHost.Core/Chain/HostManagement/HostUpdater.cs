@@ -175,7 +175,11 @@ namespace FabstirHost.Core.Chain.HostManagement
                 .ConfigureAwait(false);
             KeepLoadedModel(specs, request, log);
             var current = new HashSet<string>(record.ModelIds, StringComparer.OrdinalIgnoreCase);
-            if (current.SetEquals(specs.Select(s => s.Id)))
+            // A list with duplicates (an older tool wrote them) is rewritten even when the set is
+            // the same: the registry corrupts its model index when it removes a duplicate.
+            bool sameList = current.SetEquals(specs.Select(s => s.Id)) &&
+                record.ModelIds.Count == specs.Count;
+            if (sameList)
             {
                 log.Verbose("The registry already lists exactly these models.");
                 return;

@@ -1,5 +1,6 @@
 using System.Collections;
 using FabstirHost.Core.Chain;
+using FabstirHost.Core.Chain.Contracts;
 using FabstirHost.Core.Chain.HostManagement;
 using FabstirHost.Core.Models;
 using FabstirHost.TestChain;
@@ -46,6 +47,25 @@ namespace FabstirHost.Tests.Chain.HostManagement
             Assert.Equal(2, second.Count);
             Assert.All(second, p => Assert.True(p.IsSet));
             Assert.Equal(HostBench.StablePrice, second.Single(p => p.Token == "USDC").RawPrice);
+        }
+
+        [Fact]
+        public async Task AModelListWithDuplicatesOnChainIsRewrittenOnce()
+        {
+            var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Phase18);
+            var host = bench.Context();
+            using var key = bench.Key();
+            byte[] id = ModelSpec.Parse(bench.FirstModel).IdBytes;
+            await bench.Chain.SendAsync(key, NodeRegistry.ContractName, bench.Registry,
+                new UpdateSupportedModelsFunction { NewModelIds = new List<byte[]> { id, id } },
+                null, CancellationToken.None);
+            var request = new HostUpdateRequest { Models = new[] { bench.FirstModel } };
+
+            var plan = await HostUpdater.PlanAsync(host, request, new CollectingLog(), CancellationToken.None);
+            var update = await FabstirHostUpdate.ExecuteAsync(host, plan, key, CancellationToken.None);
+
+            Assert.Equal("updateSupportedModels", Assert.Single(update.Transactions).Function);
+            Assert.Equal(bench.FirstModel, Assert.Single(update.Host!.Models).Spec);
         }
 
         [Fact]
