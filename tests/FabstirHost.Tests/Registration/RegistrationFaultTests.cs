@@ -154,6 +154,8 @@ namespace FabstirHost.Tests.Registration
 
             Assert.Contains("holds 0.0000001 ETH", ex.Message);
             Assert.Contains("4 transaction(s)", ex.Message);
+            Assert.Matches("may cost up to [0-9.]+ ETH in gas", ex.Message);
+            Assert.Matches("[0-9.]+ ETH short", ex.Message);
         }
 
         [Fact]
