@@ -89,3 +89,25 @@ Describe 'Get-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' },
             Should -Throw -ErrorId 'HostKeyNotFound,FabstirHost.Commands.GetFabstirHostCommand'
     }
 }
+
+Describe 'Get-FabstirHost of a host slashed out of the registry' {
+    It 'reads it as not registered and says why' {
+        $env:FABSTIR_HOME = New-TestHome
+        $parameters = Get-TestChainParameters $script:chain
+        $address = Register-TestHost $script:chain $script:chain.HostAddress
+        try {
+            Invoke-TestCast $script:chain $script:chain.DeployerAddress $parameters.NodeRegistryAddress `
+                'slash(address,uint256)' $address '950000000000000000000'
+
+            $hostInfo = Get-FabstirHost -Address $address @parameters
+
+            $hostInfo.IsRegistered | Should -BeFalse
+            $hostInfo.NotRegisteredReason | Should -Match 'slashed in block \d+: 950 FAB taken'
+            ($hostInfo | Out-String -Width 300) | Should -Match 'Why not registered\s*:\s*It was slashed'
+        }
+        finally {
+            Reset-TestHost $script:chain $address
+            Remove-TestHome
+        }
+    }
+}
