@@ -133,6 +133,26 @@ namespace FabstirHost.Tests.Chain.HostManagement
         }
 
         [Fact]
+        public async Task TokensWithdrawnWithTooLittleEthAreNotRefusedForTheGas()
+        {
+            var ecKey = Nethereum.Signer.EthECKey.GenerateKey();
+            using HostKey key = LocalChain.Key(ecKey.GetPrivateKey());
+            var web3 = FabstirHost.TestChain.TestChainDeployer.CreateWeb3(_chain.DeployerKey, _chain.RpcUrl);
+            await web3.Eth.GetEtherTransferService().TransferEtherAndWaitForReceiptAsync(key.Address, 1m);
+            await _chain.Deployer.CreditEarningsAsync(_chain.Info, key.Address, Addresses.Zero, 1000);
+            await _chain.Deployer.CreditEarningsAsync(_chain.Info, key.Address, _chain.Info.UsdcToken,
+                2_000_000);
+
+            var plan = await EarningsPlanner.PlanWithdrawAsync(
+                Chain(), key.Address, new[] { "Native", "USDC" }, null, false, new CollectingLog(), default);
+            var withdrawal = await plan.ExecuteAsync(key, default);
+
+            Assert.Contains("but 2 USDC is withdrawn as well", plan.Plan.Describe());
+            Assert.Equal("withdrawMultiple", withdrawal.Transaction.Function);
+            Assert.Equal(new BigInteger[] { 1000, 2_000_000 }, withdrawal.Withdrawn.Select(w => w.RawAmount));
+        }
+
+        [Fact]
         public async Task APlanIsNotStartedWithoutTheEthForItsGas()
         {
             var ecKey = Nethereum.Signer.EthECKey.GenerateKey();
