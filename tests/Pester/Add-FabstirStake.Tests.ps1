@@ -49,7 +49,8 @@ Describe 'Add-FabstirStake (<Generation>)' -ForEach @(@{ Generation = 'Legacy' }
         $thrown = { Add-FabstirStake 5 -Confirmations 2 -ReceiptTimeoutSec 1 @parameters -ErrorAction Stop } |
             Should -Throw -ErrorId "TransactionReceiptTimeout,$script:command" -PassThru
 
-        $thrown.Exception.Message | Should -Match 'approve transaction 0x[0-9a-f]{64} was sent but not confirmed 2 times within 1 s'
+        $thrown.Exception.Message |
+            Should -Match 'approve transaction 0x[0-9a-f]{64} was sent but not confirmed 2 times within 1 s'
         Get-TestNonce $script:chain $script:address | Should -Be ($script:nonce + 1)
         (Get-FabstirHost @parameters).Stake | Should -Be 1000
     }

@@ -102,7 +102,8 @@ Describe 'Register-FabstirHost' {
             $before = Get-Nonce $address
             $parameters = @{ Url = $url; PrivateKey = (New-SecureKey $key); NoStart = $true } + $common
 
-            $thrown = { Register-FabstirHost @parameters -Confirmations 2 -ReceiptTimeoutSec 1 -ErrorAction Stop -WarningAction SilentlyContinue } |
+            $receipts = @{ Confirmations = 2; ReceiptTimeoutSec = 1 }
+            $thrown = { Register-FabstirHost @parameters @receipts -ErrorAction Stop -WarningAction SilentlyContinue } |
                 Should -Throw -ErrorId ('TransactionReceiptTimeout' + $errorSuffix) -PassThru
 
             $thrown.Exception.Message | Should -Match 'FAB token\.approve transaction 0x[0-9a-f]{64} was sent but not confirmed 2 times'
