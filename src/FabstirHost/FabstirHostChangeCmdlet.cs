@@ -13,7 +13,7 @@ namespace FabstirHost
     /// Base of the cmdlets that act on the registered host: the key parameters, the host context,
     /// and the plan shown under -WhatIf and -Confirm before the key is unlocked to send it.
     /// </summary>
-    public abstract class FabstirHostChangeCmdlet : FabstirChainCmdlet
+    public abstract class FabstirHostChangeCmdlet : FabstirTransactionCmdlet
     {
         /// <summary>
         /// <para type="description">The host private key, instead of FABSTIR_HOST_PRIVATE_KEY, HOST_PRIVATE_KEY or the keystore.</para>
@@ -51,10 +51,12 @@ namespace FabstirHost
 
         /// <summary>
         /// Shows the plan (under -WhatIf, with gas estimates) and asks for confirmation; false when
-        /// there is nothing to send or the user declined.
+        /// there is nothing to send or the user declined. Every plan passes here before it is sent,
+        /// so this is where it takes the run's receipt options.
         /// </summary>
         protected bool ConfirmPlan(HostTransactionPlan plan)
         {
+            plan.Transactions = ReceiptOptions();
             if (plan.IsEmpty)
             {
                 WriteVerbose(plan.Describe());

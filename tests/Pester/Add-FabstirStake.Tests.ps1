@@ -44,6 +44,17 @@ Describe 'Add-FabstirStake (<Generation>)' -ForEach @(@{ Generation = 'Legacy' }
         Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
     }
 
+    It 'waits for the confirmations asked for, and names the transaction when they do not come' {
+        # anvil mines only when it gets a transaction, so the approval's block never gets a second.
+        $thrown = { Add-FabstirStake 5 -Confirmations 2 -ReceiptTimeoutSec 1 @parameters -ErrorAction Stop } |
+            Should -Throw -ErrorId "TransactionReceiptTimeout,$script:command" -PassThru
+
+        $thrown.Exception.Message |
+            Should -Match 'approve transaction 0x[0-9a-f]{64} was sent but not confirmed 2 times within 1 s'
+        Get-TestNonce $script:chain $script:address | Should -Be ($script:nonce + 1)
+        (Get-FabstirHost @parameters).Stake | Should -Be 1000
+    }
+
     It 'refuses 0 FAB' {
         { Add-FabstirStake 0 @parameters -ErrorAction Stop } |
             Should -Throw -ErrorId "StakeAmountNotPositive,$script:command"

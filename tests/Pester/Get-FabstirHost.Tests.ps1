@@ -72,8 +72,42 @@ Describe 'Get-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' },
         $hostInfo.Stake | Should -Be 0
     }
 
+    It 'says an unreachable RPC is unreachable, never that the host is not registered' {
+        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $down = $parameters.Clone()
+        $down.RpcUrl = "http://127.0.0.1:$port"
+
+        $thrown = { Get-FabstirHost -Address $script:address @down -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RpcUnreachable,FabstirHost.Commands.GetFabstirHostCommand' -PassThru
+        $thrown.Exception.Message | Should -Match "127\.0\.0\.1:$port"
+        $thrown.Exception.Message | Should -Not -Match 'not registered'
+    }
+
     It 'fails clearly without an address or key' {
         { Get-FabstirHost @parameters -ErrorAction Stop } |
             Should -Throw -ErrorId 'HostKeyNotFound,FabstirHost.Commands.GetFabstirHostCommand'
+    }
+}
+
+Describe 'Get-FabstirHost of a host slashed out of the registry' {
+    It 'reads it as not registered and says why' {
+        $env:FABSTIR_HOME = New-TestHome
+        $parameters = Get-TestChainParameters $script:chain
+        $address = Register-TestHost $script:chain $script:chain.HostAddress
+        try {
+            Invoke-TestCast $script:chain $script:chain.DeployerAddress $parameters.NodeRegistryAddress `
+                'slash(address,uint256)' $address '950000000000000000000'
+
+            $hostInfo = Get-FabstirHost -Address $address @parameters
+
+            $hostInfo.IsRegistered | Should -BeFalse
+            $hostInfo.NotRegisteredReason | Should -Match 'slashed in block \d+: 950 FAB taken'
+            ($hostInfo | Out-String -Width 300) | Should -Match 'Why not registered\s*:\s*It was slashed'
+        }
+        finally {
+            Reset-TestHost $script:chain $address
+            Remove-TestHome
+        }
     }
 }

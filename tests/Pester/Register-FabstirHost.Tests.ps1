@@ -2,6 +2,7 @@ BeforeAll {
     Import-Module $env:FABSTIR_TEST_MODULE -Force
     Import-Module $env:FABSTIR_TEST_LOCALCHAIN -Force
     . (Join-Path $PSScriptRoot 'Node.TestHelpers.ps1')
+    . (Join-Path $PSScriptRoot 'HostChain.ps1')
     $script:errorSuffix = ',FabstirHost.Commands.RegisterFabstirHostCommand'
     $script:chain = Start-FabstirTestChain
     $script:chainParameters = @{
@@ -79,6 +80,7 @@ Describe 'Register-FabstirHost' {
 
             $bare = $key.Substring(2)
             ($streams | Out-String) | Should -Not -Match $bare
+            ($registration, $registration.Node | Format-List * | Out-String -Width 500) | Should -Not -Match $bare
             foreach ($file in Get-ChildItem $t.Home -Recurse -File) {
                 Get-Content $file.FullName -Raw | Should -Not -Match $bare
             }
@@ -87,6 +89,32 @@ Describe 'Register-FabstirHost' {
             $nodeLog | Should -Match 'Host private key loaded'
             (Get-Content "/proc/$($registration.Node.ProcessId)/environ" -Raw) -split "`0" |
                 Should -Contain "HOST_PRIVATE_KEY=$key"
+        }
+    }
+
+    Context 'receipts awaited to the confirmations asked for' {
+        It 'stops after the approval when its confirmations do not come, and a re-run resumes from there' {
+            # anvil's dev account 4: funded with ETH, given the FAB to stake, never registered.
+            $key = '0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a'
+            $address = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65'
+            Invoke-TestCast $script:chain $script:chain.DeployerAddress $script:chain.FabToken 'mint(address,uint256)' `
+                $address '1000000000000000000000'
+            $before = Get-Nonce $address
+            $parameters = @{ Url = $url; PrivateKey = (New-SecureKey $key); NoStart = $true } + $common
+
+            $receipts = @{ Confirmations = 2; ReceiptTimeoutSec = 1 }
+            $thrown = { Register-FabstirHost @parameters @receipts -ErrorAction Stop -WarningAction SilentlyContinue } |
+                Should -Throw -ErrorId ('TransactionReceiptTimeout' + $errorSuffix) -PassThru
+
+            $thrown.Exception.Message | Should -Match 'FAB token\.approve transaction 0x[0-9a-f]{64} was sent but not confirmed 2 times'
+            Get-Nonce $address | Should -Be ($before + 1)
+            (Get-FabstirHost -Address $address @chainParameters).IsRegistered | Should -BeFalse
+
+            $resumed = Register-FabstirHost @parameters -WarningAction SilentlyContinue
+
+            @($resumed.Transactions | ForEach-Object Function) |
+                Should -Be @('registerNode', 'setModelTokenPricing', 'setModelTokenPricing')
+            Get-Nonce $address | Should -Be ($before + 4)
         }
     }
 
@@ -121,11 +149,14 @@ Describe 'Register-FabstirHost' {
         BeforeEach {
             $script:bystander = $script:chain.DeployerKey
             $script:nonce = Get-Nonce $script:chain.DeployerAddress
+            $script:hostNonce = Get-Nonce $script:chain.HostAddress
             $script:keyParameter = @{ PrivateKey = (New-SecureKey $script:chain.DeployerKey) }
         }
 
         AfterEach {
+            # Some tests use the deployer's key and some the host's: neither may have sent anything.
             Get-Nonce $script:chain.DeployerAddress | Should -Be $script:nonce
+            Get-Nonce $script:chain.HostAddress | Should -Be $script:hostNonce
             Test-Path (Join-Path $t.Home 'config.json') | Should -BeFalse
         }
 
@@ -222,10 +253,28 @@ Describe 'Register-FabstirHost' {
             ($warnings -join "`n") | Should -Match 'given more than once; it is registered once'
         }
 
-        It 'prints the plan with -WhatIf and changes nothing' {
-            $host2 = $script:chain.HostKey
-            $output = Register-FabstirHost -Url $url @common -PrivateKey (New-SecureKey $host2) -NoStart -UsdcPerMillionTokens 3 -WhatIf
-            $output | Should -BeNullOrEmpty
+        It 'prints the whole plan of a first registration with gas and cost under -WhatIf, and changes nothing' {
+            # anvil's dev account 3: funded with ETH, given the FAB to stake, never registered.
+            $freshKey = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6'
+            $freshAddress = '0x90F79bf6EB2c4f870365E785982E1f101E93b906'
+            Invoke-TestCast $script:chain $script:chain.DeployerAddress $script:chain.FabToken 'mint(address,uint256)' `
+                $freshAddress '1000000000000000000000'
+            $script:nonce = Get-Nonce $script:chain.DeployerAddress
+            $freshNonce = Get-Nonce $freshAddress
+
+            $text = Get-WhatIfText {
+                Register-FabstirHost -Url $url @common -PrivateKey (New-SecureKey $freshKey) -UsdcPerMillionTokens 3 -WhatIf
+            }
+
+            $text | Should -Match "Register host $freshAddress at $([regex]::Escape($url)) \(Registered"
+            $text | Should -Match 'Node: start fabstir-llm-node'
+            $text | Should -Match '1\. FAB token\.approve\(spender .*: \d+ gas \(estimated\), at most [0-9.]+ ETH'
+            $text | Should -Match '2\. NodeRegistry\.registerNode\(metadata .*: about \d+ gas \(typical\), at most [0-9.]+ ETH'
+            $text | Should -Match '3\. NodeRegistry\.setModelTokenPricing\(.*gas'
+            $text | Should -Match '4\. NodeRegistry\.setModelTokenPricing\(.*3 USDC per million tokens'
+            $text | Should -Match 'Total: 4 transaction\(s\), at most [0-9.]+ ETH for gas'
+            Get-Nonce $freshAddress | Should -Be $freshNonce
+            (Get-FabstirHost -Address $freshAddress @chainParameters).IsRegistered | Should -BeFalse
             (Get-FabstirNode).Status | Should -Be 'Stopped'
         }
     }

@@ -90,6 +90,13 @@ Describe 'Set-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' },
         Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
     }
 
+    It 'refuses a URL with credentials, as registration does, without repeating them' {
+        $thrown = { Set-FabstirHost -Url 'http://operator:hunter2@127.0.0.1:8080' @parameters -ErrorAction Stop } |
+            Should -Throw -ErrorId "InvalidPublicUrl,$script:command" -PassThru
+        $thrown.Exception.Message | Should -Not -Match 'hunter2'
+        Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
+    }
+
     It 'refuses an unreachable URL with troubleshooting' {
         $port = Get-FreeTcpPort
 

@@ -32,7 +32,7 @@ namespace FabstirHost.Commands
         SupportsShouldProcess = true,
         ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(FabstirHostRegistration))]
-    public sealed class RegisterFabstirHostCommand : FabstirChainCmdlet
+    public sealed class RegisterFabstirHostCommand : FabstirTransactionCmdlet
     {
         /// <summary>
         /// <para type="description">The public URL clients use: http or https, with the port unless -Port is given; a path prefix for a reverse proxy is allowed.</para>
@@ -206,6 +206,7 @@ namespace FabstirHost.Commands
                 NoStart = NoStart,
                 Force = Force,
                 NodeOptions = options,
+                Transactions = ReceiptOptions(),
             };
         }
 

@@ -48,7 +48,7 @@ namespace FabstirHost.Commands
             FabstirUnregistration result;
             using (HostKey key = UnlockKey())
             {
-                result = Run(token => FabstirUnregistration.ExecuteAsync(host, plan, record, key, token));
+                result = Run(token => FabstirUnregistration.ExecuteAsync(host, plan, key, token));
             }
 
             RecordInConfig(host.Address, registered: false);

@@ -154,6 +154,8 @@ namespace FabstirHost.Tests.Registration
 
             Assert.Contains("holds 0.0000001 ETH", ex.Message);
             Assert.Contains("4 transaction(s)", ex.Message);
+            Assert.Matches("may cost up to [0-9.]+ ETH in gas", ex.Message);
+            Assert.Matches("[0-9.]+ ETH short", ex.Message);
         }
 
         [Fact]
@@ -268,6 +270,28 @@ namespace FabstirHost.Tests.Registration
             FabstirException ex = await FailsAsync(box, request, "MetadataSecretRefused");
 
             Assert.DoesNotContain(new string('a', 64), ex.Message);
+        }
+
+        [Theory]
+        [InlineData("nested name")]
+        [InlineData("value in a list")]
+        [InlineData("name in a list")]
+        public async Task A_secret_deeper_in_the_metadata_is_refused_too(string where)
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain);
+            RegistrationRequest request = box.Request();
+            string secret = "0x" + new string('b', 64);
+            request.Metadata["wallet"] = where switch
+            {
+                "nested name" => new System.Collections.Hashtable { ["privateKey"] = "hunter2" },
+                "value in a list" => new object[] { "gpu", secret },
+                _ => new object[] { new System.Collections.Hashtable { ["apiKey"] = "hunter2" } },
+            };
+
+            FabstirException ex = await FailsAsync(box, request, "MetadataSecretRefused");
+
+            Assert.DoesNotContain("hunter2", ex.Message);
+            Assert.DoesNotContain(secret.Substring(2), ex.Message);
         }
 
         private static async Task<FabstirException> FailsAsync(

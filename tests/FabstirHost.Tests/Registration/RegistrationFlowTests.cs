@@ -44,6 +44,7 @@ namespace FabstirHost.Tests.Registration
             Assert.Equal(box.LocalUrl, result.Url);
             Assert.Equal(1000m, result.Stake);
             Assert.Equal(NodeStatus.Ready, result.Node!.Status);
+            Assert.Contains("cannot be reached from the internet", box.Log.All);
             Assert.Equal(5m, result.UsdcPerMillionTokens);
             Assert.Equal(new BigInteger(5000), result.StablePrice);
 
@@ -132,6 +133,27 @@ namespace FabstirHost.Tests.Registration
         }
 
         [Fact]
+        public async Task A_secret_an_older_tool_published_is_dropped_with_a_warning_and_the_public_key_kept()
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain);
+            await box.RegisterAsync(box.Request());
+            await box.SendAsHostAsync("TestNodeRegistryPhase18", box.NodeRegistry, "updateMetadata",
+                "{\"privateKey\":\"0xdead\",\"hardware\":\"test GPU\"}");
+            BigInteger nonce = await box.NonceAsync();
+
+            FabstirHostRegistration fixedUp = await box.RegisterAsync(box.Request());
+
+            Assert.Equal(new[] { "updateMetadata" }, fixedUp.Transactions.Select(t => t.Function));
+            Assert.Equal(nonce + 1, await box.NonceAsync());
+            JObject metadata = JObject.Parse((await box.RecordAsync()).Metadata);
+            Assert.Null(metadata["privateKey"]);
+            Assert.Equal("test GPU", (string?)metadata["hardware"]);
+            Assert.Equal(HostMetadata.PublicKeyOf(box.Key), (string?)metadata["publicKey"]);
+            Assert.Contains("treat that secret as exposed", box.Log.All);
+            Assert.Equal(RegistrationStatus.Unchanged, (await box.RegisterAsync(box.Request())).Status);
+        }
+
+        [Fact]
         public async Task A_revert_half_way_is_decoded_and_the_rerun_resumes_from_the_chain()
         {
             using var box = await RegistrationSandbox.CreateAsync(_chain);
@@ -151,6 +173,7 @@ namespace FabstirHost.Tests.Registration
             var failure = await Assert.ThrowsAsync<ContractRevertedException>(
                 () => registrar.RegisterAsync(box.Request(), box.Key, CancellationToken.None));
 
+            Assert.Equal("ContractReverted", failure.ErrorId);
             Assert.Equal("Model not supported", failure.Reason);
             Assert.Equal("setModelTokenPricing", failure.Function);
             Assert.Contains("registerNode", failure.RecommendedAction);
@@ -164,6 +187,42 @@ namespace FabstirHost.Tests.Registration
                 new[] { "updateSupportedModels", "setModelTokenPricing", "setModelTokenPricing" },
                 resumed.Transactions.Select(t => t.Function));
             Assert.Equal(nonce + 3, await box.NonceAsync());
+            Assert.Equal(RegistrationStatus.Unchanged, (await box.RegisterAsync(box.Request())).Status);
+        }
+
+        [Fact]
+        public async Task A_legacy_registerNode_reverting_after_the_approval_resumes_without_approving_again()
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain, _chain.Info.LegacyNodeRegistry);
+            HostRegistrar registrar = box.Registrar();
+            registrar.BeforeEachTransaction = async (step, _) =>
+            {
+                // The FAB leaves the wallet once the approval is mined, so the stake cannot be pulled.
+                if (step.Function == "registerNode")
+                {
+                    await box.SendAsHostAsync("TestTokens/TestErc20", _chain.Info.FabToken, "transfer",
+                        DevAccounts.BystanderAddress, RegistrationSandbox.TenThousandFab);
+                }
+            };
+
+            var failure = await Assert.ThrowsAsync<ContractRevertedException>(
+                () => registrar.RegisterAsync(box.Request(), box.Key, CancellationToken.None));
+
+            Assert.Equal("ContractReverted", failure.ErrorId);
+            Assert.Equal("registerNode", failure.Function);
+            Assert.StartsWith("ERC20InsufficientBalance(sender=", failure.Reason);
+            Assert.Contains("Mined before the failure: approve 0x", failure.RecommendedAction);
+            Assert.False((await box.RecordAsync()).IsRegistered);
+            await _chain.Deployer.SendAsync("TestTokens/TestErc20", _chain.Info.FabToken, "mint",
+                box.Key.Address, RegistrationSandbox.TenThousandFab);
+            BigInteger nonce = await box.NonceAsync();
+
+            FabstirHostRegistration resumed = await box.RegisterAsync(box.Request());
+
+            Assert.Equal(RegistrationStatus.Registered, resumed.Status);
+            Assert.Equal(new[] { "registerNode" }, resumed.Transactions.Select(t => t.Function));
+            Assert.Equal(nonce + 1, await box.NonceAsync());
+            Assert.True((await box.RecordAsync()).IsRegistered);
             Assert.Equal(RegistrationStatus.Unchanged, (await box.RegisterAsync(box.Request())).Status);
         }
 

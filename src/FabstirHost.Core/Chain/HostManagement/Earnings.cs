@@ -92,9 +92,9 @@ namespace FabstirHost.Core.Chain.HostManagement
 
     /// <summary>
     /// Reads earnings and plans withdrawals: one token (an amount or all of it) or several at once
-    /// (withdrawMultiple). A withdrawal whose gas costs more than it brings is refused unless
-    /// forced; that comparison is made in ETH for the native coin only, since no exchange rate
-    /// between ETH and a token is known here.
+    /// (withdrawMultiple). A withdrawal of ETH alone whose gas costs more than it brings is refused
+    /// unless forced; one that also moves tokens is not, since no exchange rate between ETH and a
+    /// token is known here to say the gas is worth more.
     /// </summary>
     public static class EarningsPlanner
     {
@@ -248,7 +248,8 @@ namespace FabstirHost.Core.Chain.HostManagement
             plan.Note($"Withdrawing {amounts} costs about {Text(costEth)} ETH " +
                 "of gas (estimate × maximum fee per gas).");
             FabstirEarnings? native = moving.FirstOrDefault(m => Addresses.IsZero(m.TokenAddress));
-            if (moving.Any(m => !Addresses.IsZero(m.TokenAddress)))
+            var tokens = moving.Where(m => !Addresses.IsZero(m.TokenAddress)).ToList();
+            if (tokens.Count > 0)
             {
                 log.Verbose("Token amounts are not compared with the gas cost: no exchange rate " +
                     "between ETH and the token is known here. Only an ETH amount is compared.");
@@ -256,6 +257,15 @@ namespace FabstirHost.Core.Chain.HostManagement
 
             if (native == null || costWei < native.RawAmount)
             {
+                return;
+            }
+
+            if (tokens.Count > 0)
+            {
+                // The tokens may well be worth the gas; without a rate that cannot be judged here,
+                // so the withdrawal is not refused, only noted.
+                plan.Note($"The gas costs more than the {native} withdrawn, but " +
+                    $"{string.Join(", ", tokens)} is withdrawn as well; that is not compared.");
                 return;
             }
 

@@ -126,6 +126,12 @@ namespace FabstirHost.Core.Chain.HostManagement
         public string? PublicKey =>
             MetadataFields.TryGetValue("publicKey", out object? key) ? key as string : null;
 
+        /// <summary>
+        /// For a host that is not registered: what is known of why (unregistered or slashed in a
+        /// recent block, or recorded as registered in config.json); null when nothing is known.
+        /// </summary>
+        public string? NotRegisteredReason { get; internal set; }
+
         /// <summary>Legacy, Phase18, or null when the host is not registered (not probed).</summary>
         public PricingGeneration? PricingGeneration { get; internal set; }
 

@@ -41,13 +41,17 @@ namespace FabstirHost.Core.Chain.HostManagement
         public override string ToString() =>
             $"{Operation} for {Address}: {Transactions.Count} transaction(s)";
 
-        /// <summary>Sends the plan and reads the host again.</summary>
+        /// <summary>
+        /// Sends the plan and reads the host again. Every change needs a registered host, and a
+        /// slash can unregister it after the plan was made, so that is checked again first.
+        /// </summary>
         public static async System.Threading.Tasks.Task<FabstirHostUpdate> ExecuteAsync(
             HostContext host,
             HostTransactionPlan plan,
             Config.HostKey key,
             System.Threading.CancellationToken cancellationToken)
         {
+            await host.RequireRegisteredAsync(cancellationToken).ConfigureAwait(false);
             var sent = await plan.ExecuteAsync(key, cancellationToken).ConfigureAwait(false);
             FabstirHostInfo after = await HostReader.ReadAsync(host, cancellationToken).ConfigureAwait(false);
             return new FabstirHostUpdate(plan, sent, after.IsRegistered ? after : null);

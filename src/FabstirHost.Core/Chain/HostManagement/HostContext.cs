@@ -118,7 +118,11 @@ namespace FabstirHost.Core.Chain.HostManagement
                 dependsOnEarlierStep);
         }
 
-        private async Task<string> ExplainAbsenceAsync(CancellationToken cancellationToken)
+        /// <summary>
+        /// Why the host is missing from the registry, as far as the chain and config.json tell;
+        /// empty when nothing is known. Ends with a space when it says something.
+        /// </summary>
+        internal async Task<string> ExplainAbsenceAsync(CancellationToken cancellationToken)
         {
             string? fromLogs = await FindRemovalAsync(cancellationToken).ConfigureAwait(false);
             if (fromLogs != null)

@@ -16,6 +16,8 @@ namespace FabstirHost.Core.Chain.HostManagement
         public const string MetadataSecretRefused = Registration.RegistrationErrors.MetadataSecretRefused;
         public const string MetadataInvalid = Registration.RegistrationErrors.MetadataInvalid;
         public const string PublicUrlUnreachable = Registration.RegistrationErrors.PublicUrlUnreachable;
+
+        public const string InvalidPublicUrl = Registration.RegistrationErrors.InvalidPublicUrl;
         public const string InvalidPaymentToken = "InvalidPaymentToken";
         public const string PricingNotSupported = "PricingNotSupported";
         public const string StakeAmountNotPositive = "StakeAmountNotPositive";

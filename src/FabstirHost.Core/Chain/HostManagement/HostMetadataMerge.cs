@@ -46,14 +46,7 @@ namespace FabstirHost.Core.Chain.HostManagement
                 result[property.Name] = property.Value.DeepClone();
             }
 
-            foreach (string path in SecretPaths(result).ToList())
-            {
-                log.Warning($"The metadata on chain holds '{path}', which looks like a secret; it is " +
-                    "left out of the new metadata. Anything published on chain stays readable in its " +
-                    "history: treat that secret as exposed and replace it.");
-                result.SelectToken(path)?.Parent?.Remove();
-            }
-
+            DropSecrets(result, log);
             if (!result.HasValues)
             {
                 throw new FabstirException(
@@ -65,6 +58,37 @@ namespace FabstirHost.Core.Chain.HostManagement
             }
 
             return result.ToString(Formatting.None);
+        }
+
+        /// <summary>
+        /// Registration's refusal of new fields, applied at every depth: MetadataSecretRefused for
+        /// a name or value that looks secret, also inside nested objects and arrays.
+        /// </summary>
+        public static void RefuseSecrets(IEnumerable<KeyValuePair<string, object?>> fields)
+        {
+            var json = new JObject();
+            foreach (KeyValuePair<string, object?> field in fields)
+            {
+                json[field.Key] = ToJToken(field.Value);
+            }
+
+            RefuseSecrets(json);
+        }
+
+        /// <summary>
+        /// The metadata without the fields that look secret, each dropped with a warning; the text
+        /// unchanged when it is not a JSON object. Keeps an old tool's leak from being published again.
+        /// </summary>
+        public static string? WithoutSecrets(string? metadata, IOperationLog log)
+        {
+            JObject? json = TryParse(metadata);
+            if (json == null)
+            {
+                return metadata;
+            }
+
+            DropSecrets(json, log);
+            return json.ToString(Formatting.None);
         }
 
         /// <summary>True when two metadata strings hold the same JSON (or the same text).</summary>
@@ -83,9 +107,31 @@ namespace FabstirHost.Core.Chain.HostManagement
         private static void RefuseSecrets(JObject fields)
         {
             Registration.HostMetadata.RefuseSecrets(ToDictionary(fields));
-            foreach (JObject nested in fields.Descendants().OfType<JObject>())
+            foreach (JToken token in fields.Descendants())
             {
-                Registration.HostMetadata.RefuseSecrets(ToDictionary(nested));
+                if (token is JObject nested)
+                {
+                    Registration.HostMetadata.RefuseSecrets(ToDictionary(nested));
+                }
+                else if (token.Type == JTokenType.String && token.Parent is JArray list)
+                {
+                    // A bare string in a list has no name of its own: it is judged by its value
+                    // and reported under the field that holds the list.
+                    string name = (list.Parent as JProperty)?.Name ?? list.Path;
+                    Registration.HostMetadata.RefuseSecrets(
+                        new Dictionary<string, object?> { [name] = (string?)token });
+                }
+            }
+        }
+
+        private static void DropSecrets(JObject metadata, IOperationLog log)
+        {
+            foreach (string path in SecretPaths(metadata).ToList())
+            {
+                log.Warning($"The metadata on chain holds '{path}', which looks like a secret; it is " +
+                    "left out of the new metadata. Anything published on chain stays readable in its " +
+                    "history: treat that secret as exposed and replace it.");
+                metadata.SelectToken(path)?.Parent?.Remove();
             }
         }
 

@@ -19,7 +19,10 @@ namespace FabstirHost.Core.Chain.HostManagement
             var info = new FabstirHostInfo(record, host.Chain.Profile.ChainId, host.Registry.Address);
             if (!record.IsRegistered)
             {
-                host.Chain.Log.Verbose($"{host.Address} is not registered at {host.Registry.Address}.");
+                // A host can vanish without unregistering (a slash): say so rather than only "false".
+                string why = (await host.ExplainAbsenceAsync(cancellationToken).ConfigureAwait(false)).Trim();
+                info.NotRegisteredReason = why.Length == 0 ? null : why;
+                host.Chain.Log.Verbose($"{host.Address} is not registered at {host.Registry.Address}. {why}");
                 return info;
             }
 

@@ -18,7 +18,7 @@ namespace FabstirHost.Core.Chain.HostManagement
     public sealed class HostTransactionStep
     {
         private readonly Func<string, CancellationToken, Task<FabstirTransactionPlan>> _plan;
-        private readonly Func<HostKey, CancellationToken, Task<FabstirTransaction>> _send;
+        private readonly Func<HostKey, TransactionOptions, CancellationToken, Task<FabstirTransaction>> _send;
 
         private HostTransactionStep(
             FabstirChain chain,
@@ -27,7 +27,7 @@ namespace FabstirHost.Core.Chain.HostManagement
             string description,
             bool dependsOnEarlierStep,
             Func<string, CancellationToken, Task<FabstirTransactionPlan>> plan,
-            Func<HostKey, CancellationToken, Task<FabstirTransaction>> send)
+            Func<HostKey, TransactionOptions, CancellationToken, Task<FabstirTransaction>> send)
         {
             Chain = chain;
             Contract = contract;
@@ -81,7 +81,7 @@ namespace FabstirHost.Core.Chain.HostManagement
                 description,
                 dependsOnEarlierStep,
                 (from, token) => chain.PlanAsync(contract, address, function, from, null, token),
-                (key, token) => chain.SendAsync(key, contract, address, function, null, token));
+                (key, options, token) => chain.SendAsync(key, contract, address, function, options, token));
         }
 
         /// <summary>
@@ -100,9 +100,12 @@ namespace FabstirHost.Core.Chain.HostManagement
             }
         }
 
-        internal Task<FabstirTransaction> SendAsync(HostKey key, CancellationToken cancellationToken)
+        internal Task<FabstirTransaction> SendAsync(
+            HostKey key,
+            TransactionOptions options,
+            CancellationToken cancellationToken)
         {
-            return _send(key, cancellationToken);
+            return _send(key, options, cancellationToken);
         }
     }
 
@@ -132,6 +135,9 @@ namespace FabstirHost.Core.Chain.HostManagement
         /// <summary>Facts the user should see before agreeing (stake returned, prices cleared).</summary>
         public IReadOnlyList<string> Notes => _notes;
 
+        /// <summary>How each step's receipt is awaited: confirmations and the deadline.</summary>
+        public TransactionOptions Transactions { get; set; } = new TransactionOptions();
+
         /// <summary>True when the chain already holds what was asked: nothing will be sent.</summary>
         public bool IsEmpty => _steps.Count == 0;
 
@@ -139,7 +145,6 @@ namespace FabstirHost.Core.Chain.HostManagement
         public decimal MaxCostEth => _steps.Where(s => s.Estimate != null).Sum(s => s.Estimate!.MaxCostEth);
 
         internal void Add(HostTransactionStep step) => _steps.Add(step);
-
 
         internal void Note(string note) => _notes.Add(note);
 
@@ -230,7 +235,7 @@ namespace FabstirHost.Core.Chain.HostManagement
             var sent = new List<FabstirTransaction>();
             foreach (HostTransactionStep step in _steps)
             {
-                sent.Add(await step.SendAsync(key, cancellationToken).ConfigureAwait(false));
+                sent.Add(await step.SendAsync(key, Transactions, cancellationToken).ConfigureAwait(false));
             }
 
             return sent;

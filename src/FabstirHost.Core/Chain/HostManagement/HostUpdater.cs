@@ -132,8 +132,10 @@ namespace FabstirHost.Core.Chain.HostManagement
             IOperationLog log,
             CancellationToken cancellationToken)
         {
-            Uri url = UrlRules.Parse(request.Url!);
-            string text = request.Url!.Trim();
+            // Registration's rules: no query, fragment or credentials go on chain, and the URL is
+            // written the same way, so a later Register-FabstirHost sees it unchanged.
+            Uri url = Registration.RegistrationInput.ValidateUrl(request.Url!);
+            string text = Registration.RegistrationInput.OnChainText(url);
             if (string.Equals(text, record.ApiUrl, StringComparison.Ordinal))
             {
                 log.Verbose($"The registry already has the URL {text}.");
@@ -173,7 +175,11 @@ namespace FabstirHost.Core.Chain.HostManagement
                 .ConfigureAwait(false);
             KeepLoadedModel(specs, request, log);
             var current = new HashSet<string>(record.ModelIds, StringComparer.OrdinalIgnoreCase);
-            if (current.SetEquals(specs.Select(s => s.Id)))
+            // A list with duplicates (an older tool wrote them) is rewritten even when the set is
+            // the same: the registry corrupts its model index when it removes a duplicate.
+            bool sameList = current.SetEquals(specs.Select(s => s.Id)) &&
+                record.ModelIds.Count == specs.Count;
+            if (sameList)
             {
                 log.Verbose("The registry already lists exactly these models.");
                 return;

@@ -154,13 +154,18 @@ namespace FabstirHost.Core.Chain.HostManagement
 
         public override string ToString() => $"{Address} unregistered, {ReturnedStake} FAB returned";
 
+        /// <summary>
+        /// Sends the plan. The record is read again first: a slash since the plan was made changes
+        /// the stake that comes back, or has already unregistered the host (HostNotRegistered).
+        /// </summary>
         public static async Task<FabstirUnregistration> ExecuteAsync(
             HostContext host,
             HostTransactionPlan plan,
-            FabstirNodeRecord record,
             Config.HostKey key,
             CancellationToken cancellationToken)
         {
+            FabstirNodeRecord record = await host.RequireRegisteredAsync(cancellationToken)
+                .ConfigureAwait(false);
             var sent = await plan.ExecuteAsync(key, cancellationToken).ConfigureAwait(false);
             return new FabstirUnregistration(host.Address, record.StakedAmount, sent[0]);
         }

@@ -21,7 +21,7 @@ namespace FabstirHost.Core.Chain.Registration
             RegistrationRequest request)
         {
             Url = url;
-            UrlText = url.GetLeftPart(UriPartial.Path).TrimEnd('/');
+            UrlText = OnChainText(url);
             ApiPort = apiPort;
             Models = models;
             ServedModel = servedModel;
@@ -48,9 +48,15 @@ namespace FabstirHost.Core.Chain.Registration
             int apiPort = ApiPortFor(url, request.Port);
             IReadOnlyList<ModelSpec> models = ParseModels(request.Models, log);
             ModelSpec? served = FindServedModel(models, request, log);
-            HostMetadata.RefuseSecrets(request.Metadata);
+            HostManagement.HostMetadataMerge.RefuseSecrets(request.Metadata);
             EnsureSinglePrice(request);
             return new RegistrationInput(url, apiPort, models, served, request);
+        }
+
+        /// <summary>A checked URL as it is written on chain: without a trailing slash.</summary>
+        internal static string OnChainText(Uri url)
+        {
+            return url.GetLeftPart(UriPartial.Path).TrimEnd('/');
         }
 
         internal static Uri ValidateUrl(string text)

@@ -70,8 +70,12 @@ namespace FabstirHost.Core.Chain.Registration
                     host);
             }
 
+            // What is on chain is kept, except what looks secret: an old tool may have published one.
+            string? onChain = record.IsRegistered
+                ? HostManagement.HostMetadataMerge.WithoutSecrets(record.Metadata, _log)
+                : null;
             string metadata = HostMetadata.ToJson(HostMetadata.Build(
-                record.IsRegistered ? record.Metadata : null,
+                onChain,
                 HostMetadata.MachineFacts(),
                 input.Request.Metadata,
                 publicKey));

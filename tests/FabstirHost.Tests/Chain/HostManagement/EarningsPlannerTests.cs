@@ -133,6 +133,26 @@ namespace FabstirHost.Tests.Chain.HostManagement
         }
 
         [Fact]
+        public async Task TokensWithdrawnWithTooLittleEthAreNotRefusedForTheGas()
+        {
+            var ecKey = Nethereum.Signer.EthECKey.GenerateKey();
+            using HostKey key = LocalChain.Key(ecKey.GetPrivateKey());
+            var web3 = FabstirHost.TestChain.TestChainDeployer.CreateWeb3(_chain.DeployerKey, _chain.RpcUrl);
+            await web3.Eth.GetEtherTransferService().TransferEtherAndWaitForReceiptAsync(key.Address, 1m);
+            await _chain.Deployer.CreditEarningsAsync(_chain.Info, key.Address, Addresses.Zero, 1000);
+            await _chain.Deployer.CreditEarningsAsync(_chain.Info, key.Address, _chain.Info.UsdcToken,
+                2_000_000);
+
+            var plan = await EarningsPlanner.PlanWithdrawAsync(
+                Chain(), key.Address, new[] { "Native", "USDC" }, null, false, new CollectingLog(), default);
+            var withdrawal = await plan.ExecuteAsync(key, default);
+
+            Assert.Contains("but 2 USDC is withdrawn as well", plan.Plan.Describe());
+            Assert.Equal("withdrawMultiple", withdrawal.Transaction.Function);
+            Assert.Equal(new BigInteger[] { 1000, 2_000_000 }, withdrawal.Withdrawn.Select(w => w.RawAmount));
+        }
+
+        [Fact]
         public async Task APlanIsNotStartedWithoutTheEthForItsGas()
         {
             var ecKey = Nethereum.Signer.EthECKey.GenerateKey();
@@ -149,6 +169,31 @@ namespace FabstirHost.Tests.Chain.HostManagement
 
             Assert.Equal(ChainErrors.InsufficientGasFunds, ex.ErrorId);
             Assert.Contains("Withdraw earnings", ex.Message);
+        }
+
+        [Fact]
+        public async Task OnlyAnAuthorisedCallerCanCreditEarnings()
+        {
+            using HostKey host = Account(4);
+            var web3 = FabstirHost.TestChain.TestChainDeployer.CreateWeb3(
+                FabstirHost.TestChain.DevAccounts.BystanderKey, _chain.RpcUrl);
+            string abi = File.ReadAllText(
+                Path.Combine(TestAssets.Contracts, "TestHostEarnings_sol_TestHostEarnings.abi"));
+            var credit = web3.Eth.GetContract(abi, _chain.Info.HostEarnings).GetFunction("creditEarnings");
+            BigInteger before = (await EarningsPlanner.GetAsync(Chain(), host.Address, new[] { "USDC" },
+                default))[0].RawAmount;
+
+            var byCall = await Assert.ThrowsAnyAsync<Exception>(() => credit.CallAsync<bool>(
+                FabstirHost.TestChain.DevAccounts.BystanderAddress, new HexBigInteger(100_000),
+                new HexBigInteger(0),
+                host.Address, new BigInteger(1), _chain.Info.UsdcToken));
+            var byEth = await Assert.ThrowsAnyAsync<Exception>(() => web3.Eth.GetEtherTransferService()
+                .TransferEtherAndWaitForReceiptAsync(_chain.Info.HostEarnings, 0.001m));
+
+            Assert.Contains("Not authorized to credit earnings", byCall.Message);
+            Assert.Contains("Not authorized to credit earnings", byEth.Message);
+            var after = await EarningsPlanner.GetAsync(Chain(), host.Address, new[] { "USDC" }, default);
+            Assert.Equal(before, after[0].RawAmount);
         }
 
         private FabstirChain Chain() => new(_chain.Profile());

@@ -57,6 +57,7 @@ namespace FabstirHost.Tests.Chain.HostManagement
             Assert.False(info.IsRegistered);
             Assert.Empty(info.Models);
             Assert.Null(info.PricingGeneration);
+            Assert.Null(info.NotRegisteredReason);
         }
 
         [Theory]
@@ -79,6 +80,9 @@ namespace FabstirHost.Tests.Chain.HostManagement
             Assert.Contains("slashed", ex.Message);
             Assert.Contains("950 FAB taken", ex.Message);
             Assert.Contains("returned 50 FAB", ex.Message);
+            FabstirHostInfo info = await HostReader.ReadAsync(host, CancellationToken.None);
+            Assert.False(info.IsRegistered);
+            Assert.Contains("950 FAB taken", info.NotRegisteredReason);
         }
 
         [Fact]

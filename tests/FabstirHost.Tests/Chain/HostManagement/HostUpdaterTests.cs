@@ -1,5 +1,6 @@
 using System.Collections;
 using FabstirHost.Core.Chain;
+using FabstirHost.Core.Chain.Contracts;
 using FabstirHost.Core.Chain.HostManagement;
 using FabstirHost.Core.Models;
 using FabstirHost.TestChain;
@@ -46,6 +47,25 @@ namespace FabstirHost.Tests.Chain.HostManagement
             Assert.Equal(2, second.Count);
             Assert.All(second, p => Assert.True(p.IsSet));
             Assert.Equal(HostBench.StablePrice, second.Single(p => p.Token == "USDC").RawPrice);
+        }
+
+        [Fact]
+        public async Task AModelListWithDuplicatesOnChainIsRewrittenOnce()
+        {
+            var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Phase18);
+            var host = bench.Context();
+            using var key = bench.Key();
+            byte[] id = ModelSpec.Parse(bench.FirstModel).IdBytes;
+            await bench.Chain.SendAsync(key, NodeRegistry.ContractName, bench.Registry,
+                new UpdateSupportedModelsFunction { NewModelIds = new List<byte[]> { id, id } },
+                null, CancellationToken.None);
+            var request = new HostUpdateRequest { Models = new[] { bench.FirstModel } };
+
+            var plan = await HostUpdater.PlanAsync(host, request, new CollectingLog(), CancellationToken.None);
+            var update = await FabstirHostUpdate.ExecuteAsync(host, plan, key, CancellationToken.None);
+
+            Assert.Equal("updateSupportedModels", Assert.Single(update.Transactions).Function);
+            Assert.Equal(bench.FirstModel, Assert.Single(update.Host!.Models).Spec);
         }
 
         [Fact]
@@ -193,6 +213,21 @@ namespace FabstirHost.Tests.Chain.HostManagement
         }
 
         [Fact]
+        public async Task AKeyAsABareStringInAListIsRefused()
+        {
+            var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Phase18);
+            var fields = new Hashtable { ["notes"] = new object[] { "rack 4", DevAccounts.HostKey } };
+            var request = new HostUpdateRequest { Metadata = fields };
+
+            var ex = await bench.RefusedAsync(() =>
+                HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(), CancellationToken.None));
+
+            Assert.Equal(HostManagementErrors.MetadataSecretRefused, ex.ErrorId);
+            Assert.Equal("notes", ex.Target);
+            Assert.DoesNotContain(DevAccounts.HostKey.Substring(2), ex.Message);
+        }
+
+        [Fact]
         public async Task ThePublicKeyComesFromTheKeyAndCannotBeGiven()
         {
             var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Phase18);
@@ -258,6 +293,45 @@ namespace FabstirHost.Tests.Chain.HostManagement
             Assert.Equal("updateApiUrl", Assert.Single(update.Transactions).Function);
             Assert.Equal(request.Url, update.Host!.ApiUrl);
             Assert.Contains("/health", node.Paths);
+        }
+
+        [Theory]
+        [InlineData("/?token=1")]
+        [InlineData("/#top")]
+        [InlineData("credentials")]
+        public async Task AUrlRegistrationWouldRefuseIsRefusedBeforeItIsProbed(string flaw)
+        {
+            var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Phase18);
+            using var node = LoopbackResponder.Http(LoopbackResponder.NodeLike());
+            string url = node.Url.ToString().TrimEnd('/');
+            url = flaw == "credentials" ? url.Replace("://", "://operator:hunter2@") : url + flaw;
+            var request = new HostUpdateRequest { Url = url };
+
+            var ex = await bench.RefusedAsync(() =>
+                HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(), CancellationToken.None));
+
+            Assert.Equal(HostManagementErrors.InvalidPublicUrl, ex.ErrorId);
+            Assert.DoesNotContain("hunter2", ex.Message);
+            Assert.Empty(node.Paths);
+        }
+
+        [Fact]
+        public async Task AUrlIsWrittenAsRegistrationWritesIt()
+        {
+            var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Phase18);
+            using var node = LoopbackResponder.Http(LoopbackResponder.NodeLike(prefix: "/node1"));
+            var host = bench.Context();
+            var request = new HostUpdateRequest { Url = node.Url + "node1/" };
+            using var key = bench.Key();
+
+            var plan = await HostUpdater.PlanAsync(host, request, new CollectingLog(),
+                CancellationToken.None);
+            var update = await FabstirHostUpdate.ExecuteAsync(host, plan, key, CancellationToken.None);
+            var again = await HostUpdater.PlanAsync(host,
+                new HostUpdateRequest { Url = node.Url + "node1" }, new CollectingLog(), CancellationToken.None);
+
+            Assert.Equal(node.Url + "node1", update.Host!.ApiUrl);
+            Assert.True(again.IsEmpty);
         }
 
         [Fact]

@@ -90,9 +90,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
             BigInteger fabBefore = await FabstirWallet.TokenBalanceAsync(
                 bench.Chain, "FAB", _chain.Info.FabToken, bench.Address, CancellationToken.None);
 
-            var (plan, record) = await StakePlanner.PlanUnregisterAsync(host, CancellationToken.None);
-            var result = await FabstirUnregistration.ExecuteAsync(host, plan, record, key,
-                CancellationToken.None);
+            var (plan, _) = await StakePlanner.PlanUnregisterAsync(host, CancellationToken.None);
+            var result = await FabstirUnregistration.ExecuteAsync(host, plan, key, CancellationToken.None);
             var ex = await bench.RefusedAsync(() => StakePlanner.PlanUnregisterAsync(host,
                 CancellationToken.None));
 
@@ -104,6 +103,55 @@ namespace FabstirHost.Tests.Chain.HostManagement
             Assert.Equal(fabBefore + HostBench.Stake, fabAfter);
             Assert.Equal(HostManagementErrors.HostNotRegistered, ex.ErrorId);
             Assert.Contains("unregistered in block", ex.Message);
+        }
+
+        [Theory]
+        [InlineData(RegistryGeneration.Legacy)]
+        [InlineData(RegistryGeneration.Phase18)]
+        public async Task APartialSlashAfterThePlanIsWhatUnregisteringReportsReturned(
+            RegistryGeneration generation)
+        {
+            var bench = await HostBench.RegisteredAsync(_chain, generation);
+            var host = bench.Context();
+            using var key = bench.Key();
+            BigInteger fabBefore = await FabstirWallet.TokenBalanceAsync(
+                bench.Chain, "FAB", _chain.Info.FabToken, bench.Address, CancellationToken.None);
+            var (plan, _) = await StakePlanner.PlanUnregisterAsync(host, CancellationToken.None);
+
+            await bench.SlashAsync(BigInteger.Parse("400000000000000000000"));
+            var result = await FabstirUnregistration.ExecuteAsync(host, plan, key, CancellationToken.None);
+
+            Assert.Equal(600m, result.ReturnedStake);
+            BigInteger fabAfter = await FabstirWallet.TokenBalanceAsync(
+                bench.Chain, "FAB", _chain.Info.FabToken, bench.Address, CancellationToken.None);
+            Assert.Equal(result.ReturnedStakeRaw, fabAfter - fabBefore);
+        }
+
+        [Theory]
+        [InlineData(RegistryGeneration.Legacy)]
+        [InlineData(RegistryGeneration.Phase18)]
+        public async Task AHostSlashedOutBetweenThePlanAndSendingIsNotRegisteredWithTheReason(
+            RegistryGeneration generation)
+        {
+            var bench = await HostBench.RegisteredAsync(_chain, generation);
+            var host = bench.Context();
+            using var key = bench.Key();
+            var (unregister, _) = await StakePlanner.PlanUnregisterAsync(host, CancellationToken.None);
+            var update = await HostUpdater.PlanAsync(host,
+                new HostUpdateRequest { Metadata = new System.Collections.Hashtable { ["a"] = "b" } },
+                new CollectingLog(), CancellationToken.None);
+
+            await bench.SlashAsync(BigInteger.Parse("950000000000000000000"));
+            var left = await bench.RefusedAsync(
+                () => FabstirUnregistration.ExecuteAsync(host, unregister, key, CancellationToken.None));
+            var changed = await bench.RefusedAsync(
+                () => FabstirHostUpdate.ExecuteAsync(host, update, key, CancellationToken.None));
+
+            Assert.All(new[] { left, changed }, ex =>
+            {
+                Assert.Equal(HostManagementErrors.HostNotRegistered, ex.ErrorId);
+                Assert.Contains("slashed in block", ex.Message);
+            });
         }
     }
 }
