@@ -17,19 +17,39 @@ namespace FabstirHost.Tests.Node
     public sealed class HostedStartTests
     {
         [Fact]
+        public async Task Stopping_the_pipeline_before_the_node_is_spawned_leaves_nothing()
+        {
+            using var sandbox = new NodeSandbox();
+            Environment.SetEnvironmentVariable("FABSTIR_HOME", sandbox.Home);
+            try
+            {
+                using PowerShell shell = StartSlowNode(sandbox);
+                IAsyncResult running = shell.BeginInvoke();
+
+                // The supervisor is up (its folder is the home) but still starting: the abort
+                // reaches it before it spawns the node, which must then never be started.
+                await Eventually.Assert(() => sandbox.ProcessesInHome().Count > 0, TimeSpan.FromSeconds(20),
+                    "the supervisor was started");
+                shell.Stop();
+
+                shell.EndInvoke(running);
+                Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
+                Assert.Empty(sandbox.ProcessesInHome());
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable("FABSTIR_HOME", null);
+            }
+        }
+
+        [Fact]
         public async Task Stopping_the_pipeline_during_start_leaves_neither_node_nor_supervisor()
         {
             using var sandbox = new NodeSandbox();
             Environment.SetEnvironmentVariable("FABSTIR_HOME", sandbox.Home);
             try
             {
-                using PowerShell shell = PowerShell.Create();
-                shell.AddCommand("Import-Module").AddArgument(typeof(StartFabstirNodeCommand).Assembly.Location);
-                shell.AddStatement().AddCommand("Start-FabstirNode")
-                    .AddParameter("ModelPath", sandbox.ModelPath)
-                    .AddParameter("Port", sandbox.ApiPort)
-                    .AddParameter("NodePath", TestAssets.StandInNode)
-                    .AddParameter("Environment", new System.Collections.Hashtable { ["FABSTIR_STANDIN_LOAD_MS"] = "30000" });
+                using PowerShell shell = StartSlowNode(sandbox);
                 IAsyncResult running = shell.BeginInvoke();
                 await Eventually.Assert(() => File.Exists(sandbox.Paths.StateFile) && sandbox.State.NodePid != null,
                     TimeSpan.FromSeconds(20), "the node was spawned");
@@ -39,7 +59,10 @@ namespace FabstirHost.Tests.Node
 
                 shell.EndInvoke(running);
                 Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
-                await sandbox.AssertNothingRunningAsync();
+
+                // The command returns only once its clean-up is done: nothing may be left even
+                // for a moment, or a script that ends (and its pwsh with it) would cut it short.
+                Assert.Empty(sandbox.ProcessesInHome());
                 Assert.Null(ProcessIdentity.StartToken(nodePid));
                 Assert.Equal(NodeStateStatus.Stopped, sandbox.State.Status);
             }
@@ -47,6 +70,18 @@ namespace FabstirHost.Tests.Node
             {
                 Environment.SetEnvironmentVariable("FABSTIR_HOME", null);
             }
+        }
+
+        private static PowerShell StartSlowNode(NodeSandbox sandbox)
+        {
+            PowerShell shell = PowerShell.Create();
+            shell.AddCommand("Import-Module").AddArgument(typeof(StartFabstirNodeCommand).Assembly.Location);
+            shell.AddStatement().AddCommand("Start-FabstirNode")
+                .AddParameter("ModelPath", sandbox.ModelPath)
+                .AddParameter("Port", sandbox.ApiPort)
+                .AddParameter("NodePath", TestAssets.StandInNode)
+                .AddParameter("Environment", new System.Collections.Hashtable { ["FABSTIR_STANDIN_LOAD_MS"] = "30000" });
+            return shell;
         }
     }
 }
