@@ -30,6 +30,110 @@ namespace FabstirHost.Tests.Node
             Assert.Equal(NodeStatus.Stopped, (await sandbox.Controller.GetAsync(CancellationToken.None)).Status);
             string log = File.ReadAllText(NodeLogFormat.LiveFile(sandbox.Paths.LogDirectory));
             Assert.Contains("Goodbye", log);
+
+            // The supervisor exits by itself once told to stop: it neither restarts the node nor
+            // has to be killed (Stop warns when it must).
+            Assert.Contains("supervisor exits: stopped as requested", log);
+            Assert.Single(log.Split('\n'), l => l.Contains("started the node, process"));
+            Assert.DoesNotContain(sandbox.Log.Entries, e => e.StartsWith("WARNING:"));
+        }
+
+        [Fact]
+        public async Task Stop_sends_SIGTERM_when_SIGINT_does_not_end_the_node_within_half_the_timeout()
+        {
+            using var sandbox = new NodeSandbox();
+            FabstirNode node = await sandbox.StartAsync(("FABSTIR_STANDIN_SHUTDOWN_DELAY_MS", "60000"));
+            var clock = Stopwatch.StartNew();
+
+            Assert.True(await sandbox.Controller.StopAsync(TimeSpan.FromSeconds(4), sandbox.Log, CancellationToken.None));
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(9), $"stopping took {clock.Elapsed}");
+            Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2), "SIGTERM must wait for half the timeout");
+            Assert.Contains($"VERBOSE: Sending SIGINT to the node (process {node.ProcessId}).", sandbox.Log.Entries);
+            Assert.Contains($"VERBOSE: Sending SIGTERM to the node (process {node.ProcessId}).", sandbox.Log.Entries);
+            Assert.DoesNotContain(sandbox.Log.Entries, e => e.Contains("Sending SIGKILL"));
+            await sandbox.AssertNothingRunningAsync();
+            string log = File.ReadAllText(NodeLogFormat.LiveFile(sandbox.Paths.LogDirectory));
+            Assert.Contains("Shutting down", log);
+            Assert.DoesNotContain("Goodbye", log);
+            Assert.Contains("killed by SIGTERM (exit code 143)", log);
+            Assert.Equal(143, sandbox.State.LastExitCode);
+        }
+
+        [Fact]
+        public async Task A_node_waiting_to_be_restarted_is_reported_Restarting_and_a_stop_then_prevents_the_restart()
+        {
+            using var sandbox = new NodeSandbox();
+            NodeLaunchOptions options = sandbox.Options(("FABSTIR_STANDIN_CRASH_AFTER_READY_MS", "500"));
+            options.RestartDelay = TimeSpan.FromSeconds(30);
+            FabstirNode first = await sandbox.Controller.StartAsync(options, sandbox.Log, CancellationToken.None);
+
+            await Eventually.Assert(() => sandbox.State.Status == NodeStateStatus.Restarting, TimeSpan.FromSeconds(15),
+                "the supervisor waits to restart the crashed node");
+            FabstirNode waiting = await sandbox.Controller.GetAsync(CancellationToken.None);
+            Assert.Equal(NodeStatus.Restarting, waiting.Status);
+            Assert.Equal(1, waiting.RestartCount);
+            Assert.Equal(1, waiting.LastExitCode);
+            Assert.NotNull(waiting.LastExitTime);
+            Assert.Null(waiting.ProcessId);
+            Assert.True(waiting.SupervisorAlive);
+
+            Assert.True(await sandbox.Controller.StopAsync(TimeSpan.FromSeconds(5), sandbox.Log, CancellationToken.None));
+            await sandbox.AssertNothingRunningAsync();
+            string log = File.ReadAllText(NodeLogFormat.LiveFile(sandbox.Paths.LogDirectory));
+            Assert.Contains("stopped as requested while waiting to restart", log);
+            Assert.Single(log.Split('\n'), l => l.Contains("started the node, process"));
+            Assert.Equal(NodeStatus.Stopped, (await sandbox.Controller.GetAsync(CancellationToken.None)).Status);
+            Assert.Null(ProcessIdentity.StartToken(first.ProcessId!.Value));
+        }
+
+        [Fact]
+        public async Task A_node_still_starting_is_reported_Starting_with_the_phase_reached()
+        {
+            using var sandbox = new NodeSandbox();
+            using var cancel = new CancellationTokenSource();
+            Task<FabstirNode> start = sandbox.Controller.StartAsync(
+                sandbox.Options(("FABSTIR_STANDIN_HANG_BEFORE_READY", "1")), sandbox.Log, cancel.Token);
+            try
+            {
+                await Eventually.Assert(() => File.Exists(sandbox.Paths.StateFile)
+                    && sandbox.State.Phase == NodePhase.P2PStarted, TimeSpan.FromSeconds(20), "the node reached P2P");
+
+                FabstirNode node = await sandbox.Controller.GetAsync(CancellationToken.None);
+                Assert.Equal(NodeStatus.Starting, node.Status);
+                Assert.Equal(NodePhase.P2PStarted, node.Phase);
+                Assert.Equal(sandbox.State.NodePid, node.ProcessId);
+                Assert.Null(node.HealthStatus);
+            }
+            finally
+            {
+                cancel.Cancel();
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => start);
+            }
+
+            await sandbox.AssertNothingRunningAsync();
+        }
+
+        [Fact]
+        public async Task With_a_key_the_node_gets_the_chain_variables_and_without_one_it_does_not()
+        {
+            using var sandbox = new NodeSandbox();
+            NodeLaunchOptions options = sandbox.Options();
+            options.ChainEnvironment["RPC_URL"] = "http://127.0.0.1:9/unreachable";
+            options.ChainEnvironment["CONTRACT_JOB_MARKETPLACE"] = "0x00000000000000000000000000000000000000a1";
+            await sandbox.Controller.StartAsync(options, sandbox.Log, CancellationToken.None);
+            string withoutKey = File.ReadAllText($"/proc/{sandbox.State.NodePid}/environ");
+            await sandbox.Controller.StopAsync(TimeSpan.FromSeconds(10), sandbox.Log, CancellationToken.None);
+
+            options.PrivateKey = new System.Net.NetworkCredential(
+                "", "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d").SecurePassword;
+            await sandbox.Controller.StartAsync(options, sandbox.Log, CancellationToken.None);
+            string withKey = File.ReadAllText($"/proc/{sandbox.State.NodePid}/environ");
+
+            Assert.DoesNotContain("CONTRACT_JOB_MARKETPLACE=", withoutKey);
+            Assert.DoesNotContain("\0RPC_URL=", withoutKey);
+            Assert.Contains("\0CONTRACT_JOB_MARKETPLACE=0x00000000000000000000000000000000000000a1\0", withKey);
+            Assert.Contains("\0RPC_URL=http://127.0.0.1:9/unreachable\0", withKey);
         }
 
         [Fact]
@@ -229,9 +333,17 @@ namespace FabstirHost.Tests.Node
             var outcomes = await Task.WhenAll(Settle(first), Settle(second));
 
             Assert.Single(outcomes, o => o.Node?.Status == NodeStatus.Ready);
-            Assert.Single(outcomes, o => o.Error?.ErrorId == "NodeAlreadyRunning");
+            FabstirException refused = Assert.Single(outcomes, o => o.Error?.ErrorId == "NodeAlreadyRunning").Error!;
+            Assert.Contains(sandbox.Home, refused.Message);
             var third = await Assert.ThrowsAsync<FabstirException>(() => sandbox.StartAsync());
             Assert.Equal("NodeAlreadyRunning", third.ErrorId);
+            Assert.Contains("Stop-FabstirNode", third.Message);
+
+            // The refused starts spawned nothing: one supervisor and one node, and stopping them
+            // leaves nothing.
+            Assert.Equal(2, sandbox.ProcessesInHome().Count);
+            Assert.True(await sandbox.Controller.StopAsync(TimeSpan.FromSeconds(10), sandbox.Log, CancellationToken.None));
+            await sandbox.AssertNothingRunningAsync();
         }
 
         [Fact]
