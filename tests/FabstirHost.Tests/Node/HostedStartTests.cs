@@ -72,6 +72,41 @@ namespace FabstirHost.Tests.Node
             }
         }
 
+        [Fact]
+        public async Task Stopping_the_pipeline_of_a_start_with_Wait_stops_the_running_node()
+        {
+            using var sandbox = new NodeSandbox();
+            Environment.SetEnvironmentVariable("FABSTIR_HOME", sandbox.Home);
+            try
+            {
+                using PowerShell shell = PowerShell.Create();
+                shell.AddCommand("Import-Module").AddArgument(typeof(StartFabstirNodeCommand).Assembly.Location);
+                shell.AddStatement().AddCommand("Start-FabstirNode")
+                    .AddParameter("ModelPath", sandbox.ModelPath)
+                    .AddParameter("Port", sandbox.ApiPort)
+                    .AddParameter("NodePath", TestAssets.StandInNode)
+                    .AddParameter("Wait");
+                var output = new PSDataCollection<PSObject>();
+                IAsyncResult running = shell.BeginInvoke<PSObject, PSObject>(null, output);
+                await Eventually.Assert(() => output.Count > 0, TimeSpan.FromSeconds(30), "the node was started");
+                var node = (FabstirNode)output[0].BaseObject;
+                Assert.Equal(NodeStatus.Ready, node.Status);
+                Assert.False(running.IsCompleted, "-Wait keeps the command running while the node runs");
+
+                shell.Stop();
+
+                shell.EndInvoke(running);
+                Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
+                Assert.Empty(sandbox.ProcessesInHome());
+                Assert.Equal(NodeStateStatus.Stopped, sandbox.State.Status);
+                Assert.Contains("Goodbye", File.ReadAllText(NodeLogFormat.LiveFile(sandbox.Paths.LogDirectory)));
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable("FABSTIR_HOME", null);
+            }
+        }
+
         private static PowerShell StartSlowNode(NodeSandbox sandbox)
         {
             PowerShell shell = PowerShell.Create();
