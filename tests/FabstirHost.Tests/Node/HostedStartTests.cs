@@ -115,7 +115,8 @@ namespace FabstirHost.Tests.Node
                 .AddParameter("ModelPath", sandbox.ModelPath)
                 .AddParameter("Port", sandbox.ApiPort)
                 .AddParameter("NodePath", TestAssets.StandInNode)
-                .AddParameter("Environment", new System.Collections.Hashtable { ["FABSTIR_STANDIN_LOAD_MS"] = "30000" });
+                .AddParameter("Environment",
+                    new System.Collections.Hashtable { ["FABSTIR_STANDIN_LOAD_MS"] = "30000" });
             return shell;
         }
     }

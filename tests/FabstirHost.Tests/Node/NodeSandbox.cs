@@ -128,7 +128,8 @@ namespace FabstirHost.Tests.Node
             throw new Xunit.Sdk.XunitException(
                 "Condition not met within 10 s: no supervisor or node process of this home should be left; " +
                 "left: " + string.Join("; ", ProcessesInHome().Select(Describe)) +
-                Environment.NewLine + "State: " + (File.Exists(Paths.StateFile) ? File.ReadAllText(Paths.StateFile) : "none") +
+                Environment.NewLine + "State: " +
+                (File.Exists(Paths.StateFile) ? File.ReadAllText(Paths.StateFile) : "none") +
                 Environment.NewLine + "Supervisor log: " + LogTail() +
                 Environment.NewLine + "Log:" + Environment.NewLine + string.Join(Environment.NewLine, Log.Entries));
         }
