@@ -75,6 +75,33 @@ Describe 'Start-FabstirNode' {
         }
     }
 
+    It 'finds the binary through <Source> when neither -NodePath nor the configuration names one' -TestCases @(
+        @{ Source = 'FABSTIR_NODE_PATH' }
+        @{ Source = 'PATH' }
+    ) {
+        $savedNodePath = $env:FABSTIR_NODE_PATH
+        $savedPath = $env:PATH
+        try {
+            if ($Source -eq 'PATH') {
+                Remove-Item Env:FABSTIR_NODE_PATH -ErrorAction Ignore
+                $env:PATH = (Split-Path $t.Node) + [IO.Path]::PathSeparator + $env:PATH
+            }
+            else {
+                $env:FABSTIR_NODE_PATH = $t.Node
+            }
+
+            $node = Start-FabstirNode -ModelPath $t.Model -Port $t.Port
+        }
+        finally {
+            if ($null -ne $savedNodePath) { $env:FABSTIR_NODE_PATH = $savedNodePath }
+            else { Remove-Item Env:FABSTIR_NODE_PATH -ErrorAction Ignore }
+            $env:PATH = $savedPath
+        }
+
+        $node.Status | Should -Be 'Ready'
+        $node.NodePath | Should -Be $t.Node
+    }
+
     It 'says what to give when there are neither parameters nor configuration' {
         { Start-FabstirNode -ErrorAction Stop } | Should -Throw -ErrorId "NodeSettingsMissing$errorSuffix" -ExpectedMessage '*-ModelPath*'
     }

@@ -18,7 +18,12 @@ namespace FabstirHost.Tests.Node
             Assert.Equal(NodeStatus.Ready, node.Status);
             Assert.Equal("degraded", node.HealthStatus);
             Assert.Equal($"http://127.0.0.1:{sandbox.ApiPort}", node.LocalUrl);
-            Assert.Contains(sandbox.Log.Entries, e => e.Contains("P2P started"));
+            string[] progress = sandbox.Log.Entries.Where(e => e.StartsWith("PROGRESS: ")).ToArray();
+            // One progress record per phase, in order (Launching is "Loading the model"), then Ready.
+            string[] phases = Enum.GetValues<NodePhase>()
+                .Select(p => "PROGRESS: " + NodeController.PhaseText(p)).ToArray();
+            Assert.Equal(phases, progress.Where(phases.Contains).Distinct());
+            Assert.Equal("PROGRESS: Ready", progress.Last());
             FabstirNode got = await sandbox.Controller.GetAsync(CancellationToken.None);
             Assert.Equal(NodeStatus.Ready, got.Status);
             Assert.True(got.SupervisorAlive);
@@ -112,6 +117,41 @@ namespace FabstirHost.Tests.Node
             }
 
             await sandbox.AssertNothingRunningAsync();
+        }
+
+        [Fact]
+        public async Task A_node_whose_health_does_not_answer_after_the_banner_fails_the_start_and_is_stopped()
+        {
+            using var sandbox = new NodeSandbox();
+            NodeLaunchOptions options = sandbox.Options();
+
+            // The node serves its API on another port than the one the launcher gave it, so the
+            // banner appears but the expected /health never answers.
+            int elsewhere = FreePort.Range(1);
+            options.NodePath = WriteWrapper(sandbox, $"API_PORT={elsewhere}");
+
+            var error = await Assert.ThrowsAsync<FabstirException>(
+                () => sandbox.Controller.StartAsync(options, sandbox.Log, CancellationToken.None));
+
+            Assert.Equal("NodeHealthCheckFailed", error.ErrorId);
+            Assert.Equal(FabstirErrorCategory.ConnectionError, error.Category);
+            Assert.Contains($"http://127.0.0.1:{sandbox.ApiPort}/health did not answer 200", error.Message);
+            await sandbox.AssertNothingRunningAsync();
+            Assert.Equal(NodeStateStatus.Stopped, sandbox.State.Status);
+        }
+
+        [Fact]
+        public async Task The_environment_overrides_win_over_the_settings_built_from_parameters()
+        {
+            using var sandbox = new NodeSandbox();
+            NodeLaunchOptions options = sandbox.Options(("RUST_LOG", "warn"), ("GPU_LAYERS", "12"));
+            options.LogLevel = "debug";
+
+            await sandbox.Controller.StartAsync(options, sandbox.Log, CancellationToken.None);
+
+            string environment = File.ReadAllText($"/proc/{sandbox.State.NodePid}/environ");
+            Assert.Contains("\0RUST_LOG=warn\0", environment);
+            Assert.Contains("\0GPU_LAYERS=12\0", environment);
         }
 
         [Fact]
