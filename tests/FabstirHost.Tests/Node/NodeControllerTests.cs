@@ -141,6 +141,39 @@ namespace FabstirHost.Tests.Node
         }
 
         [Fact]
+        public async Task The_supervisor_logs_a_flood_across_rotations_without_losing_or_tearing_a_line()
+        {
+            using var sandbox = new NodeSandbox();
+            NodeLaunchOptions options = sandbox.Options(
+                ("FABSTIR_STANDIN_FLOOD_LINES_PER_SEC", "5000"), ("FABSTIR_STANDIN_FLOOD_SECONDS", "2"));
+            options.LogMaxBytes = 64 * 1024;
+            options.LogFiles = 200;
+            await sandbox.Controller.StartAsync(options, sandbox.Log, CancellationToken.None);
+            string directory = sandbox.Paths.LogDirectory;
+            await Eventually.Assert(
+                () => File.ReadAllText(NodeLogFormat.LiveFile(directory)).Contains("flood done 10000"),
+                TimeSpan.FromSeconds(60), "the flood ended");
+
+            var numbers = new List<int>();
+            string[] files = Directory.GetFiles(directory, "node*.log");
+            foreach (string file in files)
+            {
+                foreach (string line in File.ReadAllLines(file))
+                {
+                    Assert.True(NodeLogFormat.TryParse(line, out _, out _, out string text), $"torn line: {line}");
+                    var flood = System.Text.RegularExpressions.Regex.Match(AnsiText.Strip(text), @"flood (\d+)$");
+                    if (flood.Success)
+                    {
+                        numbers.Add(int.Parse(flood.Groups[1].Value));
+                    }
+                }
+            }
+
+            Assert.True(files.Length > 5, $"the log should have rotated several times, not {files.Length - 1}");
+            Assert.Equal(Enumerable.Range(1, 10000), numbers.OrderBy(n => n));
+        }
+
+        [Fact]
         public async Task The_environment_overrides_win_over_the_settings_built_from_parameters()
         {
             using var sandbox = new NodeSandbox();
@@ -305,7 +338,12 @@ namespace FabstirHost.Tests.Node
             Assert.Equal(NodeStatus.CrashLoop, node.Status);
             Assert.Equal(2, node.RestartCount);
             await sandbox.AssertNothingRunningAsync();
-            Assert.Contains("crash loop", File.ReadAllText(NodeLogFormat.LiveFile(sandbox.Paths.LogDirectory)));
+            string log = File.ReadAllText(NodeLogFormat.LiveFile(sandbox.Paths.LogDirectory));
+            Assert.Contains("crash loop", log);
+
+            // The delay doubles from the configured first one (100 ms) with each crash in a row.
+            Assert.Matches(@"restarting the node in 0[.,]1 s \(crash 1 of at most 2\)", log);
+            Assert.Matches(@"restarting the node in 0[.,]2 s \(crash 2 of at most 2\)", log);
         }
 
         [Fact]
