@@ -138,7 +138,22 @@ namespace FabstirHost
         {
             while (_pendingWrites.TryDequeue(out Action? write))
             {
-                write();
+                // Once the pipeline is stopping every write throws. Letting that escape would end
+                // the command while the operation still cleans up (a start being cancelled still
+                // stops its node and supervisor), and a script would go on, or pwsh exit, before
+                // that is done. So reports are dropped and Run keeps waiting for the operation.
+                if (Cancellation.IsCancellationRequested)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    write();
+                }
+                catch (PipelineStoppedException) when (Cancellation.IsCancellationRequested)
+                {
+                }
             }
         }
 

@@ -24,6 +24,23 @@ Describe 'Restart-FabstirNode' {
         (Get-Content "/proc/$($after.ProcessId)/environ" -Raw) -split "`0" | Should -Contain 'FABSTIR_STANDIN_NODE_NAME=kept'
     }
 
+    It 'starts the configured node when none ran, reading relative paths in config.json against the home' {
+        Copy-Item $t.Model (Join-Path $t.Home 'from-config.gguf')
+        Set-Content (Join-Path $t.Home 'config.json') (@{
+            modelPath = 'from-config.gguf'; apiPort = $t.Port; nodePath = $t.Node
+        } | ConvertTo-Json)
+        Push-Location ([IO.Path]::GetTempPath())
+        try {
+            $node = Restart-FabstirNode
+        }
+        finally {
+            Pop-Location
+        }
+
+        $node.Status | Should -Be 'Ready'
+        $node.ModelPath | Should -Be (Join-Path $t.Home 'from-config.gguf')
+    }
+
     It 'says what to give when nothing was ever started or configured' {
         { Restart-FabstirNode -ErrorAction Stop } |
             Should -Throw -ErrorId 'NodeSettingsMissing,FabstirHost.Commands.RestartFabstirNodeCommand'

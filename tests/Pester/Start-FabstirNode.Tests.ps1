@@ -75,6 +75,33 @@ Describe 'Start-FabstirNode' {
         }
     }
 
+    It 'finds the binary through <Source> when neither -NodePath nor the configuration names one' -TestCases @(
+        @{ Source = 'FABSTIR_NODE_PATH' }
+        @{ Source = 'PATH' }
+    ) {
+        $savedNodePath = $env:FABSTIR_NODE_PATH
+        $savedPath = $env:PATH
+        try {
+            if ($Source -eq 'PATH') {
+                Remove-Item Env:FABSTIR_NODE_PATH -ErrorAction Ignore
+                $env:PATH = (Split-Path $t.Node) + [IO.Path]::PathSeparator + $env:PATH
+            }
+            else {
+                $env:FABSTIR_NODE_PATH = $t.Node
+            }
+
+            $node = Start-FabstirNode -ModelPath $t.Model -Port $t.Port
+        }
+        finally {
+            if ($null -ne $savedNodePath) { $env:FABSTIR_NODE_PATH = $savedNodePath }
+            else { Remove-Item Env:FABSTIR_NODE_PATH -ErrorAction Ignore }
+            $env:PATH = $savedPath
+        }
+
+        $node.Status | Should -Be 'Ready'
+        $node.NodePath | Should -Be $t.Node
+    }
+
     It 'says what to give when there are neither parameters nor configuration' {
         { Start-FabstirNode -ErrorAction Stop } | Should -Throw -ErrorId "NodeSettingsMissing$errorSuffix" -ExpectedMessage '*-ModelPath*'
     }
@@ -121,11 +148,13 @@ Describe 'Start-FabstirNode' {
         $failure.Exception.Message | Should -BeLike '*model.bin*not a GGUF file*'
         $failure.CategoryInfo.Category | Should -Be 'InvalidData'
         $failure.TargetObject | Should -Be $notGguf
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
     }
 
     It 'refuses a missing binary' {
         { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath (Join-Path $t.Home 'nope') -ErrorAction Stop } |
             Should -Throw -ErrorId "NodeBinaryNotFound$errorSuffix" -ExpectedMessage '*nope*does not exist*'
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
     }
 
     It 'says a folder given as the <What> is a folder' -TestCases @(
@@ -152,6 +181,7 @@ Describe 'Start-FabstirNode' {
         chmod 644 $binary
         { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $binary -ErrorAction Stop } |
             Should -Throw -ErrorId "NodeBinaryNotExecutable$errorSuffix" -ExpectedMessage '*chmod +x*'
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
     }
 
     It 'refuses an API port in use' {
@@ -188,6 +218,8 @@ Describe 'Start-FabstirNode' {
         finally {
             if ($Protocol -eq 'TCP') { $holder.Stop() } else { $holder.Dispose() }
         }
+
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
     }
 
     It 'refuses an API port among the P2P ports before starting anything' {
@@ -257,7 +289,9 @@ Describe 'Start-FabstirNode' {
 
     It 'refuses a second start while the node runs' {
         Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node | Out-Null
-        { Start-FabstirNode -ErrorAction Stop } | Should -Throw -ErrorId "NodeAlreadyRunning$errorSuffix"
+        { Start-FabstirNode -ErrorAction Stop } |
+            Should -Throw -ErrorId "NodeAlreadyRunning$errorSuffix" -ExpectedMessage "*already running*Stop-FabstirNode*"
+        @(Get-ProcessInHome $t.Home).Count | Should -Be 2
     }
 
     It 'starts nothing with -WhatIf' {

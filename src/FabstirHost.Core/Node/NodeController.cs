@@ -19,6 +19,7 @@ namespace FabstirHost.Core.Node
         private static readonly TimeSpan HealthWindow = TimeSpan.FromSeconds(10);
         private static readonly TimeSpan SupervisorExitGrace = TimeSpan.FromSeconds(10);
         private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+        private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(5);
 
         public NodeController(FabstirPaths paths)
         {
@@ -418,14 +419,18 @@ namespace FabstirHost.Core.Node
             {
                 log.Warning($"The supervisor (process {session.ProcessId}) did not stop; killing it and the node.");
                 session.Kill();
+                await session.WaitForExitAsync(KillGrace).ConfigureAwait(false);
             }
 
-            // The supervisor stops the node on abort; make sure, by identity, that it did.
+            // The supervisor stops the node on abort; make sure, by identity, that it did, and
+            // return only once it is gone, so that a cancelled start leaves nothing behind.
             NodeState? state = TryLoadState();
             if (state?.NodePid != null
                 && ProcessIdentity.Check(state.NodePid.Value, state.NodeStartToken) == ProcessLiveness.Alive)
             {
                 NodeSignals.Send(state.NodePid.Value, UnixNative.SIGKILL);
+                await GoneWithinAsync(state.NodePid.Value, state.NodeStartToken, DateTime.UtcNow + KillGrace,
+                    CancellationToken.None).ConfigureAwait(false);
             }
 
             MarkStopped();
@@ -440,7 +445,7 @@ namespace FabstirHost.Core.Node
             {
                 (Signal: UnixNative.SIGINT, Name: "SIGINT", Until: TimeSpan.FromTicks(timeout.Ticks / 2)),
                 (Signal: UnixNative.SIGTERM, Name: "SIGTERM", Until: timeout),
-                (Signal: UnixNative.SIGKILL, Name: "SIGKILL", Until: timeout + TimeSpan.FromSeconds(5)),
+                (Signal: UnixNative.SIGKILL, Name: "SIGKILL", Until: timeout + KillGrace),
             };
             foreach (var step in steps)
             {
@@ -480,7 +485,7 @@ namespace FabstirHost.Core.Node
 
             log.Warning($"The supervisor (process {pid}) did not exit after the node stopped; killing it.");
             NodeSignals.Send(pid, UnixNative.SIGKILL);
-            await GoneWithinAsync(pid, token, DateTime.UtcNow + TimeSpan.FromSeconds(5), cancel).ConfigureAwait(false);
+            await GoneWithinAsync(pid, token, DateTime.UtcNow + KillGrace, cancel).ConfigureAwait(false);
         }
 
         private static async Task<bool> GoneWithinAsync(

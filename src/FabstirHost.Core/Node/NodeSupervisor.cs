@@ -26,7 +26,11 @@ namespace FabstirHost.Core.Node
         private readonly NodeState _state;
         private readonly object _stateGate = new object();
         private readonly CancellationTokenSource _abort = new CancellationTokenSource();
-        private volatile Process? _node;
+
+        // Guards the hand-over between Abort (the control thread) and spawning a node, so that an
+        // abort either finds the node to stop or keeps it from being started: never neither.
+        private readonly object _nodeGate = new object();
+        private Process? _node;
 
         internal NodeSupervisor(SupervisorSettings settings, string? privateKey, SupervisorEventWriter events)
         {
@@ -53,8 +57,13 @@ namespace FabstirHost.Core.Node
         /// </summary>
         internal void Abort()
         {
-            _abort.Cancel();
-            Process? node = _node;
+            Process? node;
+            lock (_nodeGate)
+            {
+                _abort.Cancel();
+                node = _node;
+            }
+
             if (node != null)
             {
                 NodeSignals.StopChild(node, AbortGrace);
@@ -127,10 +136,10 @@ namespace FabstirHost.Core.Node
 
         private async Task<RunResult> RunNodeOnceAsync(RotatingLogWriter log, bool watched)
         {
-            Process node;
+            Process? node;
             try
             {
-                node = StartNode();
+                node = StartUnlessAborted();
             }
             catch (Exception ex) when (ex is System.ComponentModel.Win32Exception || ex is IOException)
             {
@@ -140,13 +149,13 @@ namespace FabstirHost.Core.Node
                 return new RunResult { SpawnFailed = true };
             }
 
-            DateTime started = DateTime.UtcNow;
-            _node = node;
-            if (_abort.IsCancellationRequested)
+            if (node == null)
             {
-                NodeSignals.StopChild(node, AbortGrace);
+                // Aborted before the spawn: StopRequested is set, so the caller finishes as stopped.
+                return new RunResult();
             }
 
+            DateTime started = DateTime.UtcNow;
             UpdateState(s =>
             {
                 s.Status = NodeStateStatus.Starting;
@@ -169,8 +178,12 @@ namespace FabstirHost.Core.Node
                 PumpAsync(node.StandardError.BaseStream, NodeStream.Stderr, watcher, log)).ConfigureAwait(false);
             node.WaitForExit();
             int exitCode = node.ExitCode;
+            lock (_nodeGate)
+            {
+                _node = null;
+            }
+
             node.Dispose();
-            _node = null;
 
             watcher.ProcessExited(exitCode);
             await reported.ConfigureAwait(false);
@@ -188,6 +201,20 @@ namespace FabstirHost.Core.Node
                 WasReady = outcome.Result.Result != ReadinessResult.Exited,
                 Duration = DateTime.UtcNow - started,
             };
+        }
+
+        private Process? StartUnlessAborted()
+        {
+            lock (_nodeGate)
+            {
+                if (_abort.IsCancellationRequested)
+                {
+                    return null;
+                }
+
+                _node = StartNode();
+                return _node;
+            }
         }
 
         private Process StartNode()

@@ -154,6 +154,24 @@ namespace FabstirHost.Commands
             return options;
         }
 
+        /// <summary>
+        /// A path typed into config.json by hand is relative to the home folder, never to wherever
+        /// the shell happens to be when the node is started again after a reboot.
+        /// </summary>
+        public static string? FromHome(FabstirPaths paths, string? configuredPath)
+        {
+            return string.IsNullOrWhiteSpace(configuredPath) || System.IO.Path.IsPathRooted(configuredPath)
+                ? configuredPath
+                : System.IO.Path.Combine(paths.Home, configuredPath);
+        }
+
+        /// <summary>The configured binary; a bare name such as fabstir-llm-node is looked up on PATH.</summary>
+        public static string? NodePathFromConfig(FabstirPaths paths, string? configuredPath)
+        {
+            bool commandName = configuredPath != null && configuredPath.IndexOfAny(new[] { '/', '\\' }) < 0;
+            return commandName ? configuredPath : FromHome(paths, configuredPath);
+        }
+
         public static FabstirException SettingsMissing(FabstirPaths paths)
         {
             return new FabstirException(

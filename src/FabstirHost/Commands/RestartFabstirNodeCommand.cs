@@ -66,8 +66,8 @@ namespace FabstirHost.Commands
 
             return new NodeSettings
             {
-                NodePath = config.NodePath ?? string.Empty,
-                ModelPath = config.ModelPath,
+                NodePath = NodeCommandSupport.NodePathFromConfig(paths, config.NodePath) ?? string.Empty,
+                ModelPath = NodeCommandSupport.FromHome(paths, config.ModelPath)!,
                 ApiPort = config.ApiPort ?? 8080,
                 P2PPort = config.P2PPort ?? (config.ApiPort ?? 8080) + 1,
                 LogLevel = config.LogLevel,

@@ -97,24 +97,11 @@ namespace FabstirHost.Commands
             }
         }
 
-        private string? FromHome(string? configuredPath)
-        {
-            return string.IsNullOrWhiteSpace(configuredPath) || System.IO.Path.IsPathRooted(configuredPath)
-                ? configuredPath
-                : System.IO.Path.Combine(Paths.Home, configuredPath);
-        }
-
-        // A bare name such as fabstir-llm-node is looked up on PATH, not in the home folder.
-        private static bool IsCommandName(string? path)
-        {
-            return path != null && path.IndexOfAny(new[] { '/', '\\' }) < 0;
-        }
-
         private NodeLaunchOptions BuildOptions(HostConfig? config)
         {
             // A path typed into config.json by hand is relative to the home folder, never to
             // wherever the shell happens to be when the node is started after a reboot.
-            string? modelPath = ModelPath ?? FromHome(config?.ModelPath);
+            string? modelPath = ModelPath ?? NodeCommandSupport.FromHome(Paths, config?.ModelPath);
             if (string.IsNullOrWhiteSpace(modelPath))
             {
                 ThrowFabstirError(NodeCommandSupport.SettingsMissing(Paths));
@@ -127,7 +114,7 @@ namespace FabstirHost.Commands
                 : portGiven ? null : config?.P2PPort;
             var options = new NodeLaunchOptions(Paths)
             {
-                NodePath = IsCommandName(config?.NodePath) ? config?.NodePath : FromHome(config?.NodePath),
+                NodePath = NodeCommandSupport.NodePathFromConfig(Paths, config?.NodePath),
                 ModelPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(modelPath),
                 ApiPort = apiPort,
                 P2PPort = p2pPort,

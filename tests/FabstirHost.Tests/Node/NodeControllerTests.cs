@@ -18,7 +18,12 @@ namespace FabstirHost.Tests.Node
             Assert.Equal(NodeStatus.Ready, node.Status);
             Assert.Equal("degraded", node.HealthStatus);
             Assert.Equal($"http://127.0.0.1:{sandbox.ApiPort}", node.LocalUrl);
-            Assert.Contains(sandbox.Log.Entries, e => e.Contains("P2P started"));
+            string[] progress = sandbox.Log.Entries.Where(e => e.StartsWith("PROGRESS: ")).ToArray();
+            // One progress record per phase, in order (Launching is "Loading the model"), then Ready.
+            string[] phases = Enum.GetValues<NodePhase>()
+                .Select(p => "PROGRESS: " + NodeController.PhaseText(p)).ToArray();
+            Assert.Equal(phases, progress.Where(phases.Contains).Distinct());
+            Assert.Equal("PROGRESS: Ready", progress.Last());
             FabstirNode got = await sandbox.Controller.GetAsync(CancellationToken.None);
             Assert.Equal(NodeStatus.Ready, got.Status);
             Assert.True(got.SupervisorAlive);
@@ -30,6 +35,178 @@ namespace FabstirHost.Tests.Node
             Assert.Equal(NodeStatus.Stopped, (await sandbox.Controller.GetAsync(CancellationToken.None)).Status);
             string log = File.ReadAllText(NodeLogFormat.LiveFile(sandbox.Paths.LogDirectory));
             Assert.Contains("Goodbye", log);
+
+            // The supervisor exits by itself once told to stop: it neither restarts the node nor
+            // has to be killed (Stop warns when it must).
+            Assert.Contains("supervisor exits: stopped as requested", log);
+            Assert.Single(log.Split('\n'), l => l.Contains("started the node, process"));
+            Assert.DoesNotContain(sandbox.Log.Entries, e => e.StartsWith("WARNING:"));
+        }
+
+        [Fact]
+        public async Task Stop_sends_SIGTERM_when_SIGINT_does_not_end_the_node_within_half_the_timeout()
+        {
+            using var sandbox = new NodeSandbox();
+            FabstirNode node = await sandbox.StartAsync(("FABSTIR_STANDIN_SHUTDOWN_DELAY_MS", "60000"));
+            var clock = Stopwatch.StartNew();
+
+            Assert.True(await sandbox.Controller.StopAsync(TimeSpan.FromSeconds(4), sandbox.Log, CancellationToken.None));
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(9), $"stopping took {clock.Elapsed}");
+            Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2), "SIGTERM must wait for half the timeout");
+            Assert.Contains($"VERBOSE: Sending SIGINT to the node (process {node.ProcessId}).", sandbox.Log.Entries);
+            Assert.Contains($"VERBOSE: Sending SIGTERM to the node (process {node.ProcessId}).", sandbox.Log.Entries);
+            Assert.DoesNotContain(sandbox.Log.Entries, e => e.Contains("Sending SIGKILL"));
+            await sandbox.AssertNothingRunningAsync();
+            string log = File.ReadAllText(NodeLogFormat.LiveFile(sandbox.Paths.LogDirectory));
+            Assert.Contains("Shutting down", log);
+            Assert.DoesNotContain("Goodbye", log);
+            Assert.Contains("killed by SIGTERM (exit code 143)", log);
+            Assert.Equal(143, sandbox.State.LastExitCode);
+        }
+
+        [Fact]
+        public async Task A_node_waiting_to_be_restarted_is_reported_Restarting_and_a_stop_then_prevents_the_restart()
+        {
+            using var sandbox = new NodeSandbox();
+            NodeLaunchOptions options = sandbox.Options(("FABSTIR_STANDIN_CRASH_AFTER_READY_MS", "500"));
+            options.RestartDelay = TimeSpan.FromSeconds(30);
+            FabstirNode first = await sandbox.Controller.StartAsync(options, sandbox.Log, CancellationToken.None);
+
+            await Eventually.Assert(() => sandbox.State.Status == NodeStateStatus.Restarting, TimeSpan.FromSeconds(15),
+                "the supervisor waits to restart the crashed node");
+            FabstirNode waiting = await sandbox.Controller.GetAsync(CancellationToken.None);
+            Assert.Equal(NodeStatus.Restarting, waiting.Status);
+            Assert.Equal(1, waiting.RestartCount);
+            Assert.Equal(1, waiting.LastExitCode);
+            Assert.NotNull(waiting.LastExitTime);
+            Assert.Null(waiting.ProcessId);
+            Assert.True(waiting.SupervisorAlive);
+
+            Assert.True(await sandbox.Controller.StopAsync(TimeSpan.FromSeconds(5), sandbox.Log, CancellationToken.None));
+            await sandbox.AssertNothingRunningAsync();
+            string log = File.ReadAllText(NodeLogFormat.LiveFile(sandbox.Paths.LogDirectory));
+            Assert.Contains("stopped as requested while waiting to restart", log);
+            Assert.Single(log.Split('\n'), l => l.Contains("started the node, process"));
+            Assert.Equal(NodeStatus.Stopped, (await sandbox.Controller.GetAsync(CancellationToken.None)).Status);
+            Assert.Null(ProcessIdentity.StartToken(first.ProcessId!.Value));
+        }
+
+        [Fact]
+        public async Task A_node_still_starting_is_reported_Starting_with_the_phase_reached()
+        {
+            using var sandbox = new NodeSandbox();
+            using var cancel = new CancellationTokenSource();
+            Task<FabstirNode> start = sandbox.Controller.StartAsync(
+                sandbox.Options(("FABSTIR_STANDIN_HANG_BEFORE_READY", "1")), sandbox.Log, cancel.Token);
+            try
+            {
+                await Eventually.Assert(() => File.Exists(sandbox.Paths.StateFile)
+                    && sandbox.State.Phase == NodePhase.P2PStarted, TimeSpan.FromSeconds(20), "the node reached P2P");
+
+                FabstirNode node = await sandbox.Controller.GetAsync(CancellationToken.None);
+                Assert.Equal(NodeStatus.Starting, node.Status);
+                Assert.Equal(NodePhase.P2PStarted, node.Phase);
+                Assert.Equal(sandbox.State.NodePid, node.ProcessId);
+                Assert.Null(node.HealthStatus);
+            }
+            finally
+            {
+                cancel.Cancel();
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => start);
+            }
+
+            await sandbox.AssertNothingRunningAsync();
+        }
+
+        [Fact]
+        public async Task A_node_whose_health_does_not_answer_after_the_banner_fails_the_start_and_is_stopped()
+        {
+            using var sandbox = new NodeSandbox();
+            NodeLaunchOptions options = sandbox.Options();
+
+            // The node serves its API on another port than the one the launcher gave it, so the
+            // banner appears but the expected /health never answers.
+            int elsewhere = FreePort.Range(1);
+            options.NodePath = WriteWrapper(sandbox, $"API_PORT={elsewhere}");
+
+            var error = await Assert.ThrowsAsync<FabstirException>(
+                () => sandbox.Controller.StartAsync(options, sandbox.Log, CancellationToken.None));
+
+            Assert.Equal("NodeHealthCheckFailed", error.ErrorId);
+            Assert.Equal(FabstirErrorCategory.ConnectionError, error.Category);
+            Assert.Contains($"http://127.0.0.1:{sandbox.ApiPort}/health did not answer 200", error.Message);
+            await sandbox.AssertNothingRunningAsync();
+            Assert.Equal(NodeStateStatus.Stopped, sandbox.State.Status);
+        }
+
+        [Fact]
+        public async Task The_supervisor_logs_a_flood_across_rotations_without_losing_or_tearing_a_line()
+        {
+            using var sandbox = new NodeSandbox();
+            NodeLaunchOptions options = sandbox.Options(
+                ("FABSTIR_STANDIN_FLOOD_LINES_PER_SEC", "5000"), ("FABSTIR_STANDIN_FLOOD_SECONDS", "2"));
+            options.LogMaxBytes = 64 * 1024;
+            options.LogFiles = 200;
+            await sandbox.Controller.StartAsync(options, sandbox.Log, CancellationToken.None);
+            string directory = sandbox.Paths.LogDirectory;
+            await Eventually.Assert(
+                () => File.ReadAllText(NodeLogFormat.LiveFile(directory)).Contains("flood done 10000"),
+                TimeSpan.FromSeconds(60), "the flood ended");
+
+            var numbers = new List<int>();
+            string[] files = Directory.GetFiles(directory, "node*.log");
+            foreach (string file in files)
+            {
+                foreach (string line in File.ReadAllLines(file))
+                {
+                    Assert.True(NodeLogFormat.TryParse(line, out _, out _, out string text), $"torn line: {line}");
+                    var flood = System.Text.RegularExpressions.Regex.Match(AnsiText.Strip(text), @"flood (\d+)$");
+                    if (flood.Success)
+                    {
+                        numbers.Add(int.Parse(flood.Groups[1].Value));
+                    }
+                }
+            }
+
+            Assert.True(files.Length > 5, $"the log should have rotated several times, not {files.Length - 1}");
+            Assert.Equal(Enumerable.Range(1, 10000), numbers.OrderBy(n => n));
+        }
+
+        [Fact]
+        public async Task The_environment_overrides_win_over_the_settings_built_from_parameters()
+        {
+            using var sandbox = new NodeSandbox();
+            NodeLaunchOptions options = sandbox.Options(("RUST_LOG", "warn"), ("GPU_LAYERS", "12"));
+            options.LogLevel = "debug";
+
+            await sandbox.Controller.StartAsync(options, sandbox.Log, CancellationToken.None);
+
+            string environment = File.ReadAllText($"/proc/{sandbox.State.NodePid}/environ");
+            Assert.Contains("\0RUST_LOG=warn\0", environment);
+            Assert.Contains("\0GPU_LAYERS=12\0", environment);
+        }
+
+        [Fact]
+        public async Task With_a_key_the_node_gets_the_chain_variables_and_without_one_it_does_not()
+        {
+            using var sandbox = new NodeSandbox();
+            NodeLaunchOptions options = sandbox.Options();
+            options.ChainEnvironment["RPC_URL"] = "http://127.0.0.1:9/unreachable";
+            options.ChainEnvironment["CONTRACT_JOB_MARKETPLACE"] = "0x00000000000000000000000000000000000000a1";
+            await sandbox.Controller.StartAsync(options, sandbox.Log, CancellationToken.None);
+            string withoutKey = File.ReadAllText($"/proc/{sandbox.State.NodePid}/environ");
+            await sandbox.Controller.StopAsync(TimeSpan.FromSeconds(10), sandbox.Log, CancellationToken.None);
+
+            options.PrivateKey = new System.Net.NetworkCredential(
+                "", "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d").SecurePassword;
+            await sandbox.Controller.StartAsync(options, sandbox.Log, CancellationToken.None);
+            string withKey = File.ReadAllText($"/proc/{sandbox.State.NodePid}/environ");
+
+            Assert.DoesNotContain("CONTRACT_JOB_MARKETPLACE=", withoutKey);
+            Assert.DoesNotContain("\0RPC_URL=", withoutKey);
+            Assert.Contains("\0CONTRACT_JOB_MARKETPLACE=0x00000000000000000000000000000000000000a1\0", withKey);
+            Assert.Contains("\0RPC_URL=http://127.0.0.1:9/unreachable\0", withKey);
         }
 
         [Fact]
@@ -161,7 +338,12 @@ namespace FabstirHost.Tests.Node
             Assert.Equal(NodeStatus.CrashLoop, node.Status);
             Assert.Equal(2, node.RestartCount);
             await sandbox.AssertNothingRunningAsync();
-            Assert.Contains("crash loop", File.ReadAllText(NodeLogFormat.LiveFile(sandbox.Paths.LogDirectory)));
+            string log = File.ReadAllText(NodeLogFormat.LiveFile(sandbox.Paths.LogDirectory));
+            Assert.Contains("crash loop", log);
+
+            // The delay doubles from the configured first one (100 ms) with each crash in a row.
+            Assert.Matches(@"restarting the node in 0[.,]1 s \(crash 1 of at most 2\)", log);
+            Assert.Matches(@"restarting the node in 0[.,]2 s \(crash 2 of at most 2\)", log);
         }
 
         [Fact]
@@ -229,9 +411,17 @@ namespace FabstirHost.Tests.Node
             var outcomes = await Task.WhenAll(Settle(first), Settle(second));
 
             Assert.Single(outcomes, o => o.Node?.Status == NodeStatus.Ready);
-            Assert.Single(outcomes, o => o.Error?.ErrorId == "NodeAlreadyRunning");
+            FabstirException refused = Assert.Single(outcomes, o => o.Error?.ErrorId == "NodeAlreadyRunning").Error!;
+            Assert.Contains(sandbox.Home, refused.Message);
             var third = await Assert.ThrowsAsync<FabstirException>(() => sandbox.StartAsync());
             Assert.Equal("NodeAlreadyRunning", third.ErrorId);
+            Assert.Contains("Stop-FabstirNode", third.Message);
+
+            // The refused starts spawned nothing: one supervisor and one node, and stopping them
+            // leaves nothing.
+            Assert.Equal(2, sandbox.ProcessesInHome().Count);
+            Assert.True(await sandbox.Controller.StopAsync(TimeSpan.FromSeconds(10), sandbox.Log, CancellationToken.None));
+            await sandbox.AssertNothingRunningAsync();
         }
 
         [Fact]

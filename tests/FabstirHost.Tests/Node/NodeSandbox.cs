@@ -117,10 +117,44 @@ namespace FabstirHost.Tests.Node
             return found;
         }
 
-        public Task AssertNothingRunningAsync()
+        public async Task AssertNothingRunningAsync()
         {
-            return Eventually.Assert(() => ProcessesInHome().Count == 0, TimeSpan.FromSeconds(10),
-                "no supervisor or node process of this home should be left");
+            if (await Eventually.TrueAsync(() => ProcessesInHome().Count == 0, TimeSpan.FromSeconds(10)))
+            {
+                return;
+            }
+
+            // Name what was left, so that a failure on a loaded machine says which process and why.
+            throw new Xunit.Sdk.XunitException(
+                "Condition not met within 10 s: no supervisor or node process of this home should be left; " +
+                "left: " + string.Join("; ", ProcessesInHome().Select(Describe)) +
+                Environment.NewLine + "State: " +
+                (File.Exists(Paths.StateFile) ? File.ReadAllText(Paths.StateFile) : "none") +
+                Environment.NewLine + "Supervisor log: " + LogTail() +
+                Environment.NewLine + "Log:" + Environment.NewLine + string.Join(Environment.NewLine, Log.Entries));
+        }
+
+        private string LogTail()
+        {
+            string live = NodeLogFormat.LiveFile(Paths.LogDirectory);
+            return File.Exists(live)
+                ? string.Join(Environment.NewLine, File.ReadAllLines(live).TakeLast(15))
+                : "none";
+        }
+
+        private static string Describe(int pid)
+        {
+            try
+            {
+                string command = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+                string stat = File.ReadAllText($"/proc/{pid}/stat");
+                string state = stat.Substring(stat.LastIndexOf(')') + 2).Split(' ')[0];
+                return $"{pid} ({state}) {command}";
+            }
+            catch (IOException)
+            {
+                return pid + " (gone)";
+            }
         }
 
         public void Dispose()
