@@ -78,7 +78,7 @@ namespace FabstirHost.Tests.Network
             Assert.Equal(DiagnosticStatus.Pass, DiagnosticChecks.SameNode(local, same).Status);
             FabstirDiagnostic check = DiagnosticChecks.SameNode(local, wrong);
             Assert.Equal(DiagnosticStatus.Fail, check.Status);
-            Assert.Contains("'beta'", check.Detail);
+            Assert.Contains("the URL reaches another node", check.Detail);
         }
 
         [Fact]
