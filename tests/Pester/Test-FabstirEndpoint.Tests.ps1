@@ -70,6 +70,14 @@ Describe 'Test-FabstirEndpoint' {
         $result.Failure | Should -Be 'NameNotResolved'
     }
 
+    It 'treats a host that only looks like an IP address as a name, with no local-only warning' {
+        $result = Test-FabstirEndpoint 'http://10.1.2./' -Detailed -TimeoutSec 2 -WarningVariable warnings
+        $result.Failure | Should -Be 'NameNotResolved'
+        $result.FailureMessage | Should -Match "the name '10\.1\.2\.'"
+        $result.IsLocalOnly | Should -BeFalse
+        $warnings | Should -BeNullOrEmpty
+    }
+
     It 'sums many local-only URLs up in one warning' {
         $urls = 1..5 | ForEach-Object { "$closedUrl/node$_" }
         $results = Test-FabstirEndpoint $urls -TimeoutSec 1 -WarningVariable warnings -WarningAction SilentlyContinue

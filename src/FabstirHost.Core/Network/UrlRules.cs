@@ -89,7 +89,12 @@ namespace FabstirHost.Core.Network
         /// </summary>
         public static string? LocalOnlyReason(Uri url)
         {
-            string host = url.Host.Trim('[', ']').TrimEnd('.').ToLowerInvariant();
+            if (TryParseAddress(url.Host, out IPAddress? address))
+            {
+                return LocalOnlyReason(address!);
+            }
+
+            string host = url.Host.TrimEnd('.').ToLowerInvariant();
             if (host == "localhost" || host.EndsWith(".localhost", StringComparison.Ordinal))
             {
                 return $"'{host}' always means this machine";
@@ -100,12 +105,28 @@ namespace FabstirHost.Core.Network
                 return $"'{host}' is a multicast DNS (.local) name, known only on the local network";
             }
 
-            if (IPAddress.TryParse(host, out IPAddress? address))
+            return null;
+        }
+
+        /// <summary>
+        /// Reads a URL's host as an IP address only when it is written as one: IPv6 (with or
+        /// without brackets) or the canonical dotted quad. Anything else, such as <c>10.1.2.</c>
+        /// or <c>10.1.2</c>, is a name, as the resolver treats it; the probe and the local-only rule
+        /// both decide with this, so they agree.
+        /// </summary>
+        public static bool TryParseAddress(string host, out IPAddress? address)
+        {
+            string text = host.Trim('[', ']');
+            if (IPAddress.TryParse(text, out address)
+                && (address.AddressFamily == AddressFamily.InterNetworkV6
+                    ? text.IndexOf(':') >= 0
+                    : address.ToString() == text))
             {
-                return LocalOnlyReason(address);
+                return true;
             }
 
-            return null;
+            address = null;
+            return false;
         }
 
         public static bool IsLocalOnly(Uri url) => LocalOnlyReason(url) != null;

@@ -72,6 +72,17 @@ namespace FabstirHost.Tests.Network
         }
 
         [Fact]
+        public async Task A_name_that_looks_like_an_address_is_resolved_and_judged_as_a_name()
+        {
+            FabstirEndpointResult result = await Probe("http://10.1.2./");
+
+            Assert.False(result.Reachable);
+            Assert.Empty(result.Addresses);
+            Assert.False(result.IsLocalOnly, result.LocalOnlyReason);
+            Assert.Contains("'10.1.2.'", result.FailureMessage);
+        }
+
+        [Fact]
         public async Task A_name_that_never_resolves_says_so()
         {
             FabstirEndpointResult result = await Probe("https://node.example.invalid");

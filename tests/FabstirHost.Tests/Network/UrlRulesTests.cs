@@ -61,6 +61,29 @@ namespace FabstirHost.Tests.Network
         }
 
         [Theory]
+        [InlineData("10.1.2.3", true)]
+        [InlineData("[::1]", true)]
+        [InlineData("::ffff:10.1.2.3", true)]
+        [InlineData("10.1.2.", false)]
+        [InlineData("10.1.2", false)]
+        [InlineData("010.1.2.3", false)]
+        [InlineData("10.1.2.3.", false)]
+        [InlineData("node.example.com", false)]
+        public void A_host_is_an_address_only_when_written_as_one(string host, bool isAddress)
+        {
+            Assert.Equal(isAddress, UrlRules.TryParseAddress(host, out IPAddress? address));
+            Assert.Equal(isAddress, address != null);
+        }
+
+        [Theory]
+        [InlineData("http://10.1.2./")]
+        [InlineData("http://192.168.1.20./")]
+        public void A_name_that_looks_like_a_private_address_is_judged_as_a_name(string url)
+        {
+            Assert.Null(UrlRules.LocalOnlyReason(new Uri(url)));
+        }
+
+        [Theory]
         [InlineData("node.example.com:8080")]
         [InlineData("ftp://node.example.com")]
         [InlineData("")]
