@@ -91,6 +91,15 @@ Describe 'Test-FabstirEndpoint' {
             Should -Throw -ErrorId 'InvalidEndpointUrl,FabstirHost.Commands.TestFabstirEndpointCommand'
     }
 
+    It 'says which port is out of range before probing anything' {
+        $results = Test-FabstirEndpoint 'http://127.0.0.1:99999/', 'https://node.example.com:70000' `
+            -ErrorVariable problems -ErrorAction SilentlyContinue
+        $results | Should -BeNullOrEmpty
+        $problems.FullyQualifiedErrorId | Should -Be @("InvalidEndpointUrl$fqidSuffix", "InvalidEndpointUrl$fqidSuffix")
+        $problems[0].Exception.Message | Should -Match 'port 99999 is outside 1–65535'
+        $problems[1].Exception.Message | Should -Match 'port 70000 is outside 1–65535'
+    }
+
     It 'warns that a loopback or localhost URL is local only' {
         $null = Test-FabstirEndpoint $closedUrl -TimeoutSec 1 -WarningVariable warnings `
             -WarningAction SilentlyContinue

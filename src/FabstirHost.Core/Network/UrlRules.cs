@@ -22,6 +22,17 @@ namespace FabstirHost.Core.Network
         public static Uri Parse(string url)
         {
             string text = (url ?? string.Empty).Trim();
+            string? port = WrittenPort(text);
+            if (port != null && (port.Length > 5 || int.Parse(port) > 65535))
+            {
+                throw new FabstirException(
+                    InvalidUrlErrorId,
+                    FabstirErrorCategory.InvalidArgument,
+                    $"'{text}' is not a node URL: port {port} is outside 1–65535. Give the port the " +
+                    "node's API listens on, or leave it out for the scheme's default.",
+                    text);
+            }
+
             if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri)
                 || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
                 || string.IsNullOrEmpty(uri.Host))
@@ -45,6 +56,39 @@ namespace FabstirHost.Core.Network
             }
 
             return uri;
+        }
+
+        /// <summary>
+        /// The digits written as the port of a URL's authority (after the user part and the host,
+        /// IPv6 brackets included), without leading zeros; null when no port is written. Read from
+        /// the text because <see cref="Uri"/> refuses a port above 65535 without saying why.
+        /// </summary>
+        private static string? WrittenPort(string text)
+        {
+            int scheme = text.IndexOf("://", StringComparison.Ordinal);
+            if (scheme < 0)
+            {
+                return null;
+            }
+
+            int start = scheme + 3;
+            int end = text.IndexOfAny(new[] { '/', '?', '#', '\\' }, start);
+            string authority = text.Substring(start, (end < 0 ? text.Length : end) - start);
+            string hostAndPort = authority.Substring(authority.LastIndexOf('@') + 1);
+            int colon = hostAndPort.LastIndexOf(':');
+            if (colon < 0 || colon < hostAndPort.LastIndexOf(']'))
+            {
+                return null;
+            }
+
+            string digits = hostAndPort.Substring(colon + 1);
+            if (digits.Length == 0 || !digits.All(c => c >= '0' && c <= '9'))
+            {
+                return null;
+            }
+
+            string trimmed = digits.TrimStart('0');
+            return trimmed.Length == 0 ? "0" : trimmed;
         }
 
         /// <summary>The port a URL means: its explicit port, else 80 for http and 443 for https.</summary>

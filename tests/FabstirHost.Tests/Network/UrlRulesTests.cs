@@ -95,6 +95,28 @@ namespace FabstirHost.Tests.Network
             Assert.Equal(UrlRules.InvalidUrlErrorId, error.ErrorId);
         }
 
+        [Theory]
+        [InlineData("http://127.0.0.1:99999/", "99999")]
+        [InlineData("https://node.example.com:70000/x", "70000")]
+        [InlineData("http://[::1]:65536", "65536")]
+        [InlineData("http://operator@node.example.com:123456789012", "123456789012")]
+        public void A_port_out_of_range_is_named(string url, string port)
+        {
+            var error = Assert.Throws<FabstirException>(() => UrlRules.Parse(url));
+
+            Assert.Equal(UrlRules.InvalidUrlErrorId, error.ErrorId);
+            Assert.Contains($"port {port} is outside 1–65535", error.Message);
+        }
+
+        [Theory]
+        [InlineData("http://127.0.0.1:65535", 65535)]
+        [InlineData("http://[::1]:1/x:99999", 1)]
+        [InlineData("http://node.example.com/?next=a:99999", 80)]
+        public void A_port_in_range_is_taken_whatever_follows_the_authority(string url, int port)
+        {
+            Assert.Equal(port, UrlRules.Parse(url).Port);
+        }
+
         [Fact]
         public void Any_loopback_address_is_this_machine()
         {
