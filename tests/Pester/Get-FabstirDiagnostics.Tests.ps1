@@ -68,6 +68,13 @@ Describe 'Get-FabstirDiagnostics' {
         $check.Detail | Should -Match 'FABSTIR_NODE_PATH'
     }
 
+    It 'never shows the password of the public URL' {
+        $output = Get-FabstirDiagnostics -Url 'http://operator:s3cret@127.0.0.1:1/' -ApiPort (Get-FreeTcpPort) `
+            -TimeoutSec 1 -Verbose *>&1
+        ($output | Where-Object Name -eq 'Public URL').Detail | Should -Match '^http://…@127\.0\.0\.1:1/'
+        ($output | ForEach-Object { "$_"; $_.Detail; $_.Remedy }) -join "`n" | Should -Not -Match 's3cret'
+    }
+
     It 'answers $false with -Quiet when a check fails' {
         Get-FabstirDiagnostics -ApiPort (Get-FreeTcpPort) -TimeoutSec 1 -Quiet | Should -BeExactly $false
     }

@@ -91,6 +91,22 @@ Describe 'Test-FabstirEndpoint' {
             Should -Throw -ErrorId 'InvalidEndpointUrl,FabstirHost.Commands.TestFabstirEndpointCommand'
     }
 
+    It 'never shows the password of a URL in the verbose stream, the warning or the result' {
+        $url = $node.Url -replace '^http://', 'http://operator:s3cret@'
+        $output = Test-FabstirEndpoint $url, 'http://operator:s3cret@127.0.0.1:1/' -Detailed -Verbose `
+            -TimeoutSec 2 *>&1
+        $results = $output | Where-Object { $_ -is [FabstirHost.Core.Network.FabstirEndpointResult] }
+        $results.Reachable | Should -Be @($true, $false)
+        $results[1].Url.ToString() | Should -Be 'http://…@127.0.0.1:1/'
+        $output | Where-Object { $_ -is [Management.Automation.WarningRecord] } | Should -Not -BeNullOrEmpty
+        ($output | ForEach-Object { "$_" }) -join "`n" | Should -Not -Match 's3cret'
+        ($results | Format-List * | Out-String) | Should -Not -Match 's3cret'
+        $null = Test-FabstirEndpoint 'http://operator:s3cret@127.0.0.1:99999/' -ErrorVariable problem `
+            -ErrorAction SilentlyContinue
+        "$problem $($problem.TargetObject)" | Should -Match '…@127\.0\.0\.1:99999'
+        "$problem $($problem.TargetObject)" | Should -Not -Match 's3cret'
+    }
+
     It 'says which port is out of range before probing anything' {
         $results = Test-FabstirEndpoint 'http://127.0.0.1:99999/', 'https://node.example.com:70000' `
             -ErrorVariable problems -ErrorAction SilentlyContinue

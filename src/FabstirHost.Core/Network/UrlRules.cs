@@ -22,15 +22,16 @@ namespace FabstirHost.Core.Network
         public static Uri Parse(string url)
         {
             string text = (url ?? string.Empty).Trim();
+            string shown = Redact(text);
             string? port = WrittenPort(text);
             if (port != null && (port.Length > 5 || int.Parse(port) > 65535))
             {
                 throw new FabstirException(
                     InvalidUrlErrorId,
                     FabstirErrorCategory.InvalidArgument,
-                    $"'{text}' is not a node URL: port {port} is outside 1–65535. Give the port the " +
+                    $"'{shown}' is not a node URL: port {port} is outside 1–65535. Give the port the " +
                     "node's API listens on, or leave it out for the scheme's default.",
-                    text);
+                    shown);
             }
 
             if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri)
@@ -40,9 +41,9 @@ namespace FabstirHost.Core.Network
                 throw new FabstirException(
                     InvalidUrlErrorId,
                     FabstirErrorCategory.InvalidArgument,
-                    $"'{text}' is not a node URL. Give an absolute http:// or https:// URL with a host, " +
+                    $"'{shown}' is not a node URL. Give an absolute http:// or https:// URL with a host, " +
                     "for example https://node.example.com or http://203.0.113.7:8080.",
-                    text);
+                    shown);
             }
 
             if (uri.Port == 0)
@@ -50,12 +51,42 @@ namespace FabstirHost.Core.Network
                 throw new FabstirException(
                     InvalidUrlErrorId,
                     FabstirErrorCategory.InvalidArgument,
-                    $"'{text}' names port 0, which no node can listen on. Give the port the node's API " +
+                    $"'{shown}' names port 0, which no node can listen on. Give the port the node's API " +
                     "listens on (1 to 65535), or leave it out for the scheme's default.",
-                    text);
+                    shown);
             }
 
             return uri;
+        }
+
+        /// <summary>
+        /// The URL fit for messages, logs and results: a user part before the host, which may hold a
+        /// password, is shown as <c>…</c> (<c>http://…@host:port/path</c>). Works on text that is
+        /// not a valid URL too, so that refusing one does not repeat its password.
+        /// </summary>
+        public static string Redact(string url)
+        {
+            int scheme = url.IndexOf("://", StringComparison.Ordinal);
+            int start = scheme < 0 ? 0 : scheme + 3;
+            int end = url.IndexOfAny(new[] { '/', '?', '#', '\\' }, start);
+            int length = (end < 0 ? url.Length : end) - start;
+            int at = length == 0 ? -1 : url.LastIndexOf('@', start + length - 1, length);
+            return at < 0 ? url : url.Substring(0, start) + "…" + url.Substring(at);
+        }
+
+        /// <inheritdoc cref="Redact(string)"/>
+        public static string Redact(Uri url)
+        {
+            return url.UserInfo.Length == 0 ? url.ToString() : Redact(url.ToString());
+        }
+
+        /// <summary>
+        /// The same URL with its user part, if any, replaced by <c>…</c>, for results that keep the
+        /// URL as a <see cref="Uri"/>; see <see cref="Redact(string)"/>.
+        /// </summary>
+        public static Uri WithoutCredentials(Uri url)
+        {
+            return url.UserInfo.Length == 0 ? url : new Uri(Redact(url.AbsoluteUri));
         }
 
         /// <summary>

@@ -94,7 +94,7 @@ namespace FabstirHost.Commands
         {
             DiagnosticsOptions options = Invoke(BuildOptions);
             WriteVerbose($"Diagnosing the host in '{Paths.Home}': API port {options.ApiPort}, P2P port " +
-                $"{options.Ports.P2PPort}, public URL {options.PublicUrl?.ToString() ?? "(none)"}.");
+                $"{options.Ports.P2PPort}, public URL {Redacted(options.PublicUrl)}.");
             IReadOnlyList<FabstirDiagnostic> checks = Run(
                 token => HostDiagnostics.RunAsync(options, Log, token));
             if (Quiet.IsPresent)
@@ -105,6 +105,8 @@ namespace FabstirHost.Commands
 
             WriteObject(checks, enumerateCollection: true);
         }
+
+        private static string Redacted(Uri? url) => url == null ? "(none)" : UrlRules.Redact(url);
 
         private DiagnosticsOptions BuildOptions()
         {

@@ -44,6 +44,27 @@ namespace FabstirHost.Tests.Network
         }
 
         [Fact]
+        public async Task A_password_in_the_public_url_is_in_no_check_or_log_line()
+        {
+            using var node = LoopbackResponder.Http(LoopbackResponder.NodeLike("alpha"));
+            var config = new HostConfig
+            {
+                ApiPort = node.Port,
+                PublicUrl = $"http://operator:s3cret@localhost:{node.Port}/",
+            };
+            DiagnosticsOptions options = DiagnosticsOptions.FromConfig(_home.Paths, config);
+            options.Timeout = TimeSpan.FromSeconds(2);
+            var log = new CollectingLog();
+
+            var checks = await HostDiagnostics.RunAsync(options, log, CancellationToken.None);
+
+            Assert.Contains($"http://…@localhost:{node.Port}/", Find(checks, "Public URL").Detail);
+            Assert.Equal(DiagnosticStatus.Pass, Find(checks, "Public reachability").Status);
+            Assert.All(checks, c => Assert.DoesNotContain("s3cret", c.Detail + c.Remedy));
+            Assert.DoesNotContain("s3cret", log.All);
+        }
+
+        [Fact]
         public async Task A_chain_layer_plugs_its_checks_in()
         {
             var config = new HostConfig { ApiPort = FreePort.Tcp() };

@@ -117,6 +117,31 @@ namespace FabstirHost.Tests.Network
             Assert.Equal(port, UrlRules.Parse(url).Port);
         }
 
+        [Theory]
+        [InlineData("http://user:s3cret@127.0.0.1:1/", "http://…@127.0.0.1:1/")]
+        [InlineData("https://a:b@c@node.example.com/x?y=1", "https://…@node.example.com/x?y=1")]
+        [InlineData("user:s3cret@node.example.com:8080", "…@node.example.com:8080")]
+        [InlineData("http://node.example.com/x@y", "http://node.example.com/x@y")]
+        [InlineData("ftp://x", "ftp://x")]
+        public void The_user_part_of_a_url_is_never_shown(string url, string shown)
+        {
+            Assert.Equal(shown, UrlRules.Redact(url));
+        }
+
+        [Theory]
+        [InlineData("http://user:s3cret@node.example.com:99999/")]
+        [InlineData("http://user:s3cret@127.0.0.1:0/")]
+        [InlineData("ftp://user:s3cret@node.example.com/")]
+        [InlineData("user:s3cret@node.example.com:8080")]
+        public void A_refused_url_does_not_repeat_its_password(string url)
+        {
+            var error = Assert.Throws<FabstirException>(() => UrlRules.Parse(url));
+
+            Assert.DoesNotContain("s3cret", error.Message);
+            Assert.DoesNotContain("s3cret", error.Target?.ToString());
+            Assert.Contains("…@node.example.com", error.Message.Replace("127.0.0.1", "node.example.com"));
+        }
+
         [Fact]
         public void Any_loopback_address_is_this_machine()
         {
