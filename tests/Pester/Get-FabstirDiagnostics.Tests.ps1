@@ -75,6 +75,20 @@ Describe 'Get-FabstirDiagnostics' {
         ($output | ForEach-Object { "$_"; $_.Detail; $_.Remedy }) -join "`n" | Should -Not -Match 's3cret'
     }
 
+    It 'says whether the node path came from -NodePath or from the configuration' {
+        $configured = Join-Path $script:testHome 'fabstir-llm-node'
+        Set-Content $configured '#!/bin/sh'
+        & chmod +x $configured
+        @{ nodePath = $configured } | ConvertTo-Json | Set-Content (Join-Path $script:testHome 'config.json')
+
+        $given = Get-FabstirDiagnostics -NodePath /etc/passwd -TimeoutSec 1 | Where-Object Name -eq 'Node binary'
+        $given.Status | Should -Be 'Fail'
+        $given.Detail | Should -Be "'/etc/passwd' (from the -NodePath parameter) is not executable"
+        $saved = Get-FabstirDiagnostics -TimeoutSec 1 | Where-Object Name -eq 'Node binary'
+        $saved.Status | Should -Be 'Pass'
+        $saved.Detail | Should -Be "'$configured' (from the configuration (NodePath)) is executable"
+    }
+
     It 'answers $false with -Quiet when a check fails' {
         Get-FabstirDiagnostics -ApiPort (Get-FreeTcpPort) -TimeoutSec 1 -Quiet | Should -BeExactly $false
     }

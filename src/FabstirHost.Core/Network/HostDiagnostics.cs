@@ -34,6 +34,9 @@ namespace FabstirHost.Core.Network
 
         public string? NodePath { get; set; }
 
+        /// <summary>Where <see cref="NodePath"/> came from, as the node binary check names it.</summary>
+        public string NodePathSource { get; set; } = NodeBinaryLocator.ConfigurationSource;
+
         /// <summary>The limit for each HTTP probe (local and public).</summary>
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -110,7 +113,7 @@ namespace FabstirHost.Core.Network
                 () => new FirewallInspector(options.Commands).Inspect(options.Ports), cancellationToken);
 
             log.Progress(new OperationProgress(activity, "Node binary and model", 10));
-            Add(DiagnosticChecks.NodeBinary(NodeBinaryLocator.Locate(options.NodePath)));
+            Add(DiagnosticChecks.NodeBinary(NodeBinaryLocator.Locate(options.NodePath, options.NodePathSource)));
             Add(DiagnosticChecks.ModelFile(options.ModelPath));
             Add(await DiagnosticChecks.ModelHashAsync(
                 options.ModelPath, options.ModelHashes, cancellationToken, log).ConfigureAwait(false));

@@ -125,7 +125,12 @@ namespace FabstirHost.Commands
             }
 
             options.ModelPath = ModelPath ?? options.ModelPath;
-            options.NodePath = NodePath ?? options.NodePath;
+            if (NodePath != null)
+            {
+                options.NodePath = NodePath;
+                options.NodePathSource = "the -NodePath parameter";
+            }
+
             AddChainChecks(options, config);
             return options;
         }
