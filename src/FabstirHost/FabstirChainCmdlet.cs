@@ -63,6 +63,15 @@ namespace FabstirHost
         /// <summary>The profile for this run, from the parameters, the environment and config.json.</summary>
         protected ChainProfile ResolveChainProfile()
         {
+            return ResolveChainProfile(Invoke(() => HostConfigStore.Load(Paths))?.Chain);
+        }
+
+        /// <summary>
+        /// The profile for this run, from the parameters, the environment and the given saved
+        /// settings (null: none), for a cmdlet that has read config.json already.
+        /// </summary>
+        protected ChainProfile ResolveChainProfile(ChainSettings? saved)
+        {
             var overrides = new ChainProfileOverrides
             {
                 RpcUrl = RpcUrl,
@@ -74,7 +83,7 @@ namespace FabstirHost
             Add(overrides, ChainSetting.FabToken, FabTokenAddress);
             Add(overrides, ChainSetting.UsdcToken, UsdcTokenAddress);
             ChainProfile profile = Invoke(() => ChainProfileResolver.Resolve(
-                overrides, HostConfigStore.Load(Paths)?.Chain, null, new ImmediateLog(this)));
+                overrides, saved, null, new ImmediateLog(this)));
             WriteVerbose($"Chain profile: {profile}.");
             return profile;
         }

@@ -68,6 +68,49 @@ Describe 'Get-FabstirDiagnostics' {
         $check.Detail | Should -Match 'FABSTIR_NODE_PATH'
     }
 
+    It 'never shows the password of the public URL' {
+        $output = Get-FabstirDiagnostics -Url 'http://operator:s3cret@127.0.0.1:1/' -ApiPort (Get-FreeTcpPort) `
+            -TimeoutSec 1 -Verbose *>&1
+        ($output | Where-Object Name -eq 'Public URL').Detail | Should -Match '^http://…@127\.0\.0\.1:1/'
+        ($output | ForEach-Object { "$_"; $_.Detail; $_.Remedy }) -join "`n" | Should -Not -Match 's3cret'
+    }
+
+    It 'says whether the node path came from -NodePath or from the configuration' {
+        $configured = Join-Path $script:testHome 'fabstir-llm-node'
+        Set-Content $configured '#!/bin/sh'
+        & chmod +x $configured
+        @{ nodePath = $configured } | ConvertTo-Json | Set-Content (Join-Path $script:testHome 'config.json')
+
+        $given = Get-FabstirDiagnostics -NodePath /etc/passwd -TimeoutSec 1 | Where-Object Name -eq 'Node binary'
+        $given.Status | Should -Be 'Fail'
+        $given.Detail | Should -Be "'/etc/passwd' (from the -NodePath parameter) is not executable"
+        $saved = Get-FabstirDiagnostics -TimeoutSec 1 | Where-Object Name -eq 'Node binary'
+        $saved.Status | Should -Be 'Pass'
+        $saved.Detail | Should -Be "'$configured' (from the configuration (NodePath)) is executable"
+    }
+
+    It 'reports a damaged config.json as the first check and goes on with the parameters' {
+        $config = Join-Path $script:testHome 'config.json'
+        Set-Content $config '{ "apiPort": "eighty", broken'
+        $apiPort = Get-FreeTcpPort
+        $given = @{ ApiPort = $apiPort; Url = 'https://node.example.invalid'; NodePath = '/etc/passwd'; TimeoutSec = 1 }
+
+        $checks = Get-FabstirDiagnostics @given
+        $checks[0].Area, $checks[0].Name, $checks[0].Status | Should -Be @('Config', 'Configuration file', 'Fail')
+        $checks[0].Detail | Should -Match ([regex]::Escape("The file '$config' is damaged"))
+        $checks[0].Remedy | Should -Be "Move-Item '$config' '$config.damaged'"
+        $checks.Name | Should -Contain "API port $apiPort/tcp"
+        ($checks | Where-Object Name -eq 'Node binary').Detail | Should -Match 'from the -NodePath parameter'
+        ($checks | Where-Object Name -eq 'Public DNS').Status | Should -Be 'Fail'
+        ($checks | Where-Object Area -eq Chain)[0].Detail | Should -Match '^config.json is damaged.*-RpcUrl'
+        Get-FabstirDiagnostics @given -Quiet | Should -BeExactly $false
+        Get-Content $config -Raw | Should -Match 'broken'
+
+        Invoke-Expression $checks[0].Remedy
+        "$config.damaged" | Should -Exist
+        (Get-FabstirDiagnostics @given).Area | Should -Not -Contain 'Config'
+    }
+
     It 'answers $false with -Quiet when a check fails' {
         Get-FabstirDiagnostics -ApiPort (Get-FreeTcpPort) -TimeoutSec 1 -Quiet | Should -BeExactly $false
     }
@@ -205,6 +248,18 @@ Describe 'Get-FabstirDiagnostics' {
             $check.Status | Should -Be 'Fail'
             $check.Detail | Should -Match ([regex]::Escape("sends clients to '$registeredUrl'"))
             $check.Remedy | Should -Be "Set-FabstirHost -Url '$moved'"
+        }
+
+        It 'runs the chain checks the parameters name when config.json is damaged' {
+            Set-Content (Join-Path $script:testHome 'config.json') '{ "apiPort": "eighty", broken'
+            $checks = Get-FabstirDiagnostics -TimeoutSec 2 -Address $chain.HostAddress -RpcUrl $chain.RpcUrl `
+                -ChainId 84532 -NodeRegistryAddress $chain.NodeRegistry -ModelRegistryAddress $chain.ModelRegistry `
+                -HostEarningsAddress $chain.HostEarnings -FabTokenAddress $chain.FabToken `
+                -UsdcTokenAddress $chain.UsdcToken
+            $checks[0].Status | Should -Be 'Fail'
+            $chainChecks = $checks | Where-Object Area -eq Chain
+            ($chainChecks | Where-Object Name -eq 'RPC reachable').Status | Should -Be 'Pass'
+            ($chainChecks | Where-Object Name -eq 'Registered').Status | Should -Be 'Pass'
         }
 
         It 'checks another address given with -Address' {

@@ -70,6 +70,14 @@ Describe 'Test-FabstirEndpoint' {
         $result.Failure | Should -Be 'NameNotResolved'
     }
 
+    It 'treats a host that only looks like an IP address as a name, with no local-only warning' {
+        $result = Test-FabstirEndpoint 'http://10.1.2./' -Detailed -TimeoutSec 2 -WarningVariable warnings
+        $result.Failure | Should -Be 'NameNotResolved'
+        $result.FailureMessage | Should -Match "the name '10\.1\.2\.'"
+        $result.IsLocalOnly | Should -BeFalse
+        $warnings | Should -BeNullOrEmpty
+    }
+
     It 'sums many local-only URLs up in one warning' {
         $urls = 1..5 | ForEach-Object { "$closedUrl/node$_" }
         $results = Test-FabstirEndpoint $urls -TimeoutSec 1 -WarningVariable warnings -WarningAction SilentlyContinue
@@ -81,6 +89,31 @@ Describe 'Test-FabstirEndpoint' {
     It 'refuses port 0 before probing anything' {
         { Test-FabstirEndpoint 'http://127.0.0.1:0' -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidEndpointUrl,FabstirHost.Commands.TestFabstirEndpointCommand'
+    }
+
+    It 'never shows the password of a URL in the verbose stream, the warning or the result' {
+        $url = $node.Url -replace '^http://', 'http://operator:s3cret@'
+        $output = Test-FabstirEndpoint $url, 'http://operator:s3cret@127.0.0.1:1/' -Detailed -Verbose `
+            -TimeoutSec 2 *>&1
+        $results = $output | Where-Object { $_ -is [FabstirHost.Core.Network.FabstirEndpointResult] }
+        $results.Reachable | Should -Be @($true, $false)
+        $results[1].Url.ToString() | Should -Be 'http://…@127.0.0.1:1/'
+        $output | Where-Object { $_ -is [Management.Automation.WarningRecord] } | Should -Not -BeNullOrEmpty
+        ($output | ForEach-Object { "$_" }) -join "`n" | Should -Not -Match 's3cret'
+        ($results | Format-List * | Out-String) | Should -Not -Match 's3cret'
+        $null = Test-FabstirEndpoint 'http://operator:s3cret@127.0.0.1:99999/' -ErrorVariable problem `
+            -ErrorAction SilentlyContinue
+        "$problem $($problem.TargetObject)" | Should -Match '…@127\.0\.0\.1:99999'
+        "$problem $($problem.TargetObject)" | Should -Not -Match 's3cret'
+    }
+
+    It 'says which port is out of range before probing anything' {
+        $results = Test-FabstirEndpoint 'http://127.0.0.1:99999/', 'https://node.example.com:70000' `
+            -ErrorVariable problems -ErrorAction SilentlyContinue
+        $results | Should -BeNullOrEmpty
+        $problems.FullyQualifiedErrorId | Should -Be @("InvalidEndpointUrl$fqidSuffix", "InvalidEndpointUrl$fqidSuffix")
+        $problems[0].Exception.Message | Should -Match 'port 99999 is outside 1–65535'
+        $problems[1].Exception.Message | Should -Match 'port 70000 is outside 1–65535'
     }
 
     It 'warns that a loopback or localhost URL is local only' {

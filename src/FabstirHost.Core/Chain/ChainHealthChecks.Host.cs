@@ -100,7 +100,7 @@ namespace FabstirHost.Core.Chain
                     $"Set-FabstirHostConfig -PublicUrl '{node.ApiUrl}'");
             }
 
-            string wanted = configured.OriginalString.Trim();
+            string wanted = UrlRules.Redact(configured.OriginalString.Trim());
             if (SameUrl(node.ApiUrl, configured))
             {
                 return Pass(Area, OnChainUrl,

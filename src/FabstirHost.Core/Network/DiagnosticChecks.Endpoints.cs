@@ -37,11 +37,11 @@ namespace FabstirHost.Core.Network
             string? localOnly = UrlRules.LocalOnlyReason(url);
             if (localOnly != null)
             {
-                return Warn(area, name, $"{url}: {localOnly}; clients elsewhere cannot reach it",
+                return Warn(area, name, $"{UrlRules.Redact(url)}: {localOnly}; clients elsewhere cannot reach it",
                     "Set-FabstirHostConfig -PublicUrl 'https://<public host name>'");
             }
 
-            return Pass(area, name, $"{url} (port {UrlRules.EffectivePort(url)})");
+            return Pass(area, name, $"{UrlRules.Redact(url)} (port {UrlRules.EffectivePort(url)})");
         }
 
         public static FabstirDiagnostic PublicAddress(

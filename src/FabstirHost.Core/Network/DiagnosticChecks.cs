@@ -19,6 +19,26 @@ namespace FabstirHost.Core.Network
         private const string SetNodePath = "Set-FabstirHostConfig -NodePath '/path/to/fabstir-llm-node'";
         private const string SetModelPath = "Set-FabstirHostConfig -ModelPath '/path/to/model.gguf'";
 
+        /// <summary>
+        /// A damaged config.json: its settings are unknown, so the other checks use only what the
+        /// parameters and the built-in defaults give.
+        /// </summary>
+        public static FabstirDiagnostic ConfigFile(FabstirPaths paths, string damage)
+        {
+            return Fail(DiagnosticArea.Config, "Configuration file",
+                $"{damage} Until it is repaired, the checks below use only the parameters given and the " +
+                $"built-in defaults (API port {DiagnosticsOptions.DefaultApiPort}, the node binary from " +
+                $"{NodeBinaryLocator.EnvironmentVariable} or PATH).",
+                $"Move-Item '{paths.ConfigFile}' '{paths.ConfigFile}.damaged'");
+        }
+
+        /// <summary>A check skipped because the damaged config.json would have given its value.</summary>
+        public static FabstirDiagnostic UnknownSetting(string area, string name, string what, string parameter)
+        {
+            return Skip(area, name,
+                $"config.json is damaged, so the configured {what} is unknown: give {parameter}");
+        }
+
         public static FabstirDiagnostic NodeBinary(NodeBinaryLocation location)
         {
             const string name = "Node binary";

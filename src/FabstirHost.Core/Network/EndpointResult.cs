@@ -78,13 +78,17 @@ namespace FabstirHost.Core.Network
     {
         internal FabstirEndpointResult(Uri url)
         {
-            Url = url;
-            HealthUrl = UrlRules.HealthUrl(url);
+            // The probe sends no credentials, and results are shown and logged: a password stays out.
+            Url = UrlRules.WithoutCredentials(url);
+            HealthUrl = UrlRules.HealthUrl(Url);
             Port = UrlRules.EffectivePort(url);
             LocalOnlyReason = UrlRules.LocalOnlyReason(url);
         }
 
-        /// <summary>The URL as probed (the node's base URL, path included).</summary>
+        /// <summary>
+        /// The URL as probed (the node's base URL, path included), with a user part before the host
+        /// shown as <c>…</c>.
+        /// </summary>
         public Uri Url { get; }
 
         public Uri HealthUrl { get; }

@@ -68,6 +68,7 @@ namespace FabstirHost.Core.Network
     /// <summary>The names of the areas, so callers can filter without spelling them.</summary>
     public static class DiagnosticArea
     {
+        public const string Config = "Config";
         public const string Node = "Node";
         public const string Model = "Model";
         public const string Process = "Process";

@@ -23,6 +23,12 @@ namespace FabstirHost.Core.Network
 
         public HostConfig? Config { get; set; }
 
+        /// <summary>
+        /// Why config.json could not be read, when it is damaged; the settings it would have given
+        /// are then unknown, and only the parameters and the built-in defaults are checked.
+        /// </summary>
+        public string? ConfigDamage { get; set; }
+
         public Uri? PublicUrl { get; set; }
 
         public int ApiPort { get; set; } = DefaultApiPort;
@@ -33,6 +39,9 @@ namespace FabstirHost.Core.Network
         public string? ModelPath { get; set; }
 
         public string? NodePath { get; set; }
+
+        /// <summary>Where <see cref="NodePath"/> came from, as the node binary check names it.</summary>
+        public string NodePathSource { get; set; } = NodeBinaryLocator.ConfigurationSource;
 
         /// <summary>The limit for each HTTP probe (local and public).</summary>
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
@@ -49,6 +58,28 @@ namespace FabstirHost.Core.Network
         public IModelHashSource? ModelHashes { get; set; }
 
         public NodePorts Ports => new NodePorts(ApiPort, P2PPort ?? ApiPort + 1);
+
+        /// <summary>
+        /// Options filled from config.json in the home (see <see cref="FromConfig"/>). A damaged file
+        /// does not stop the diagnostics: it becomes <see cref="ConfigDamage"/>, reported as the
+        /// first check, and the options hold only the defaults.
+        /// </summary>
+        public static DiagnosticsOptions FromHome(FabstirPaths paths, string? publicUrl = null)
+        {
+            HostConfig? config;
+            try
+            {
+                config = HostConfigStore.Load(paths);
+            }
+            catch (FabstirException ex) when (ex.ErrorId == HostConfigStore.DamagedErrorId)
+            {
+                DiagnosticsOptions options = FromConfig(paths, null, publicUrl);
+                options.ConfigDamage = ex.Message;
+                return options;
+            }
+
+            return FromConfig(paths, config, publicUrl);
+        }
 
         /// <summary>
         /// Options filled from the saved configuration (URL, ports, model and node paths).
@@ -110,8 +141,16 @@ namespace FabstirHost.Core.Network
                 () => new FirewallInspector(options.Commands).Inspect(options.Ports), cancellationToken);
 
             log.Progress(new OperationProgress(activity, "Node binary and model", 10));
-            Add(DiagnosticChecks.NodeBinary(NodeBinaryLocator.Locate(options.NodePath)));
-            Add(DiagnosticChecks.ModelFile(options.ModelPath));
+            if (options.ConfigDamage != null)
+            {
+                Add(DiagnosticChecks.ConfigFile(options.Paths, options.ConfigDamage));
+            }
+
+            Add(DiagnosticChecks.NodeBinary(
+                NodeBinaryLocator.Locate(options.NodePath, options.NodePathSource)));
+            Add(options.ModelPath == null && options.ConfigDamage != null
+                ? DiagnosticChecks.UnknownSetting(DiagnosticArea.Model, "Model file", "model", "-ModelPath")
+                : DiagnosticChecks.ModelFile(options.ModelPath));
             Add(await DiagnosticChecks.ModelHashAsync(
                 options.ModelPath, options.ModelHashes, cancellationToken, log).ConfigureAwait(false));
 
@@ -150,10 +189,14 @@ namespace FabstirHost.Core.Network
             IReadOnlyList<ListeningSocket> sockets,
             Action<FabstirDiagnostic> add)
         {
-            add(DiagnosticChecks.PublicUrl(options.PublicUrl));
+            add(options.PublicUrl == null && options.ConfigDamage != null
+                ? DiagnosticChecks.UnknownSetting(DiagnosticArea.Public, "Public URL", "public URL", "-Url")
+                : DiagnosticChecks.PublicUrl(options.PublicUrl));
             if (remote == null)
             {
-                const string detail = "no public URL is configured";
+                string detail = options.ConfigDamage == null
+                    ? "no public URL is configured"
+                    : "no public URL is known";
                 add(Skip(DiagnosticArea.Public, "Public DNS", detail));
                 add(Skip(DiagnosticArea.Public, "Public reachability", detail));
                 add(Skip(DiagnosticArea.Public, "Same node", detail));

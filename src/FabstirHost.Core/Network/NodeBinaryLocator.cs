@@ -16,7 +16,9 @@ namespace FabstirHost.Core.Network
         /// <summary>The full path, or null when no setting names one and PATH has none.</summary>
         public string? Path { get; }
 
-        /// <summary>The setting the path came from: configuration, FABSTIR_NODE_PATH or PATH.</summary>
+        /// <summary>
+        /// The setting the path came from: the configuration or a parameter, FABSTIR_NODE_PATH or PATH.
+        /// </summary>
         public string Source { get; }
     }
 
@@ -30,14 +32,20 @@ namespace FabstirHost.Core.Network
 
         public const string BinaryName = "fabstir-llm-node";
 
-        public static NodeBinaryLocation Locate(string? configuredPath)
+        public const string ConfigurationSource = "the configuration (NodePath)";
+
+        /// <summary>
+        /// Finds the binary; <paramref name="givenSource"/> names where <paramref name="givenPath"/>
+        /// came from, when it was given.
+        /// </summary>
+        public static NodeBinaryLocation Locate(string? givenPath, string givenSource = ConfigurationSource)
         {
-            string source = !string.IsNullOrWhiteSpace(configuredPath)
-                ? "the configuration (NodePath)"
+            string source = !string.IsNullOrWhiteSpace(givenPath)
+                ? givenSource
                 : string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(EnvironmentVariable))
                     ? "PATH"
                     : EnvironmentVariable;
-            return new NodeBinaryLocation(NodeEnvironment.ResolveNodePath(configuredPath), source);
+            return new NodeBinaryLocation(NodeEnvironment.ResolveNodePath(givenPath), source);
         }
 
         /// <summary>True when the file may be executed by this user (on Windows: it exists).</summary>

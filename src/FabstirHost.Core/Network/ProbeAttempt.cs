@@ -107,9 +107,9 @@ namespace FabstirHost.Core.Network
         private async Task<IReadOnlyList<IPAddress>> ResolveAsync(CancellationToken token)
         {
             string host = Url.Host.Trim('[', ']');
-            if (IPAddress.TryParse(host, out IPAddress? literal))
+            if (UrlRules.TryParseAddress(host, out IPAddress? literal))
             {
-                return new[] { literal };
+                return new[] { literal! };
             }
 
             if (UrlRules.IsReservedInvalidName(host))

@@ -22,6 +22,18 @@ namespace FabstirHost.Core.Network
         public static Uri Parse(string url)
         {
             string text = (url ?? string.Empty).Trim();
+            string shown = Redact(text);
+            string? port = WrittenPort(text);
+            if (port != null && (port.Length > 5 || int.Parse(port) > 65535))
+            {
+                throw new FabstirException(
+                    InvalidUrlErrorId,
+                    FabstirErrorCategory.InvalidArgument,
+                    $"'{shown}' is not a node URL: port {port} is outside 1–65535. Give the port the " +
+                    "node's API listens on, or leave it out for the scheme's default.",
+                    shown);
+            }
+
             if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri)
                 || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
                 || string.IsNullOrEmpty(uri.Host))
@@ -29,9 +41,9 @@ namespace FabstirHost.Core.Network
                 throw new FabstirException(
                     InvalidUrlErrorId,
                     FabstirErrorCategory.InvalidArgument,
-                    $"'{text}' is not a node URL. Give an absolute http:// or https:// URL with a host, " +
+                    $"'{shown}' is not a node URL. Give an absolute http:// or https:// URL with a host, " +
                     "for example https://node.example.com or http://203.0.113.7:8080.",
-                    text);
+                    shown);
             }
 
             if (uri.Port == 0)
@@ -39,12 +51,75 @@ namespace FabstirHost.Core.Network
                 throw new FabstirException(
                     InvalidUrlErrorId,
                     FabstirErrorCategory.InvalidArgument,
-                    $"'{text}' names port 0, which no node can listen on. Give the port the node's API " +
+                    $"'{shown}' names port 0, which no node can listen on. Give the port the node's API " +
                     "listens on (1 to 65535), or leave it out for the scheme's default.",
-                    text);
+                    shown);
             }
 
             return uri;
+        }
+
+        /// <summary>
+        /// The URL fit for messages, logs and results: a user part before the host, which may hold a
+        /// password, is shown as <c>…</c> (<c>http://…@host:port/path</c>). Works on text that is
+        /// not a valid URL too, so that refusing one does not repeat its password.
+        /// </summary>
+        public static string Redact(string url)
+        {
+            int scheme = url.IndexOf("://", StringComparison.Ordinal);
+            int start = scheme < 0 ? 0 : scheme + 3;
+            int end = url.IndexOfAny(new[] { '/', '?', '#', '\\' }, start);
+            int length = (end < 0 ? url.Length : end) - start;
+            int at = length == 0 ? -1 : url.LastIndexOf('@', start + length - 1, length);
+            return at < 0 ? url : url.Substring(0, start) + "…" + url.Substring(at);
+        }
+
+        /// <inheritdoc cref="Redact(string)"/>
+        public static string Redact(Uri url)
+        {
+            return url.UserInfo.Length == 0 ? url.ToString() : Redact(url.ToString());
+        }
+
+        /// <summary>
+        /// The same URL with its user part, if any, replaced by <c>…</c>, for results that keep the
+        /// URL as a <see cref="Uri"/>; see <see cref="Redact(string)"/>.
+        /// </summary>
+        public static Uri WithoutCredentials(Uri url)
+        {
+            return url.UserInfo.Length == 0 ? url : new Uri(Redact(url.AbsoluteUri));
+        }
+
+        /// <summary>
+        /// The digits written as the port of a URL's authority (after the user part and the host,
+        /// IPv6 brackets included), without leading zeros; null when no port is written. Read from
+        /// the text because <see cref="Uri"/> refuses a port above 65535 without saying why.
+        /// </summary>
+        private static string? WrittenPort(string text)
+        {
+            int scheme = text.IndexOf("://", StringComparison.Ordinal);
+            if (scheme < 0)
+            {
+                return null;
+            }
+
+            int start = scheme + 3;
+            int end = text.IndexOfAny(new[] { '/', '?', '#', '\\' }, start);
+            string authority = text.Substring(start, (end < 0 ? text.Length : end) - start);
+            string hostAndPort = authority.Substring(authority.LastIndexOf('@') + 1);
+            int colon = hostAndPort.LastIndexOf(':');
+            if (colon < 0 || colon < hostAndPort.LastIndexOf(']'))
+            {
+                return null;
+            }
+
+            string digits = hostAndPort.Substring(colon + 1);
+            if (digits.Length == 0 || !digits.All(c => c >= '0' && c <= '9'))
+            {
+                return null;
+            }
+
+            string trimmed = digits.TrimStart('0');
+            return trimmed.Length == 0 ? "0" : trimmed;
         }
 
         /// <summary>The port a URL means: its explicit port, else 80 for http and 443 for https.</summary>
@@ -89,7 +164,12 @@ namespace FabstirHost.Core.Network
         /// </summary>
         public static string? LocalOnlyReason(Uri url)
         {
-            string host = url.Host.Trim('[', ']').TrimEnd('.').ToLowerInvariant();
+            if (TryParseAddress(url.Host, out IPAddress? address))
+            {
+                return LocalOnlyReason(address!);
+            }
+
+            string host = url.Host.TrimEnd('.').ToLowerInvariant();
             if (host == "localhost" || host.EndsWith(".localhost", StringComparison.Ordinal))
             {
                 return $"'{host}' always means this machine";
@@ -100,12 +180,28 @@ namespace FabstirHost.Core.Network
                 return $"'{host}' is a multicast DNS (.local) name, known only on the local network";
             }
 
-            if (IPAddress.TryParse(host, out IPAddress? address))
+            return null;
+        }
+
+        /// <summary>
+        /// Reads a URL's host as an IP address only when it is written as one: IPv6 (with or
+        /// without brackets) or the canonical dotted quad. Anything else, such as <c>10.1.2.</c>
+        /// or <c>10.1.2</c>, is a name, as the resolver treats it; the probe and the local-only rule
+        /// both decide with this, so they agree.
+        /// </summary>
+        public static bool TryParseAddress(string host, out IPAddress? address)
+        {
+            string text = host.Trim('[', ']');
+            if (IPAddress.TryParse(text, out address)
+                && (address.AddressFamily == AddressFamily.InterNetworkV6
+                    ? text.IndexOf(':') >= 0
+                    : address.ToString() == text))
             {
-                return LocalOnlyReason(address);
+                return true;
             }
 
-            return null;
+            address = null;
+            return false;
         }
 
         public static bool IsLocalOnly(Uri url) => LocalOnlyReason(url) != null;

@@ -10,7 +10,7 @@ namespace FabstirHost.Commands
 {
     /// <summary>
     /// <para type="synopsis">Checks everything a Fabstir host needs and says how to fix what is wrong.</para>
-    /// <para type="description">Returns an ordered list of checks (FabstirDiagnostic: Name, Area, Status Pass, Warn, Fail or Skip, Detail, Remedy): the node binary, the model file, the node process against its state file, the API and P2P ports (who listens, on which interfaces), the local /health, the public URL (DNS, reachability, whether it reaches this same node: the same /v1/version report and, when the URL leads to this machine, the same listening process), the host firewall, and the chain. Values come from the saved configuration unless given as parameters. Remedies are the commands to run; nothing is run or changed. 'Get-FabstirDiagnostics | Where-Object Status -eq Fail' lists the problems; -Quiet returns only $true or $false.</para>
+    /// <para type="description">Returns an ordered list of checks (FabstirDiagnostic: Name, Area, Status Pass, Warn, Fail or Skip, Detail, Remedy): the node binary, the model file, the node process against its state file, the API and P2P ports (who listens, on which interfaces), the local /health, the public URL (DNS, reachability, whether it reaches this same node: the same /v1/version report and, when the URL leads to this machine, the same listening process), the host firewall, and the chain. Values come from the saved configuration unless given as parameters; a damaged config.json is the first check (area Config, Fail, with the command that moves it aside), and the other checks go on with the parameters and the built-in defaults, skipping what only the configuration could say (without -RpcUrl, the chain). Remedies are the commands to run; nothing is run or changed. 'Get-FabstirDiagnostics | Where-Object Status -eq Fail' lists the problems; -Quiet returns only $true or $false.</para>
     /// <para type="description">The chain checks (area Chain) read, never send, on the chain profile (the -RpcUrl, -ChainId and contract address parameters, then the environment, config.json, Base Sepolia) for the host's address (-Address, else HostAddress of the configuration, else the host key's address; the keystore needs no password for it): RPC reachable and its latency; the chain id the RPC serves; contract code at the NodeRegistry, ModelRegistry, HostEarnings, FAB and USDC addresses; the host registered and active; the registered URL equal to the configured public URL (else 'Set-FabstirHost -Url ...'); the model file the node loads (found by its file name in the ModelRegistry) among the host's registered models; prices set (phase 18 registries: every model priced in the native coin and in USDC, since there is no node-wide price; legacy registries: the node-wide prices always apply, per-model prices are optional); and ETH for five transactions at current fees. The model file's SHA-256 is compared with the ModelRegistry's. When the RPC cannot be reached or serves another chain, the checks after it are Skip with that reason; without any host address all chain checks are Skip. Each RPC request is limited by -TimeoutSec.</para>
     /// </summary>
     /// <example>
@@ -94,7 +94,7 @@ namespace FabstirHost.Commands
         {
             DiagnosticsOptions options = Invoke(BuildOptions);
             WriteVerbose($"Diagnosing the host in '{Paths.Home}': API port {options.ApiPort}, P2P port " +
-                $"{options.Ports.P2PPort}, public URL {options.PublicUrl?.ToString() ?? "(none)"}.");
+                $"{options.Ports.P2PPort}, public URL {Redacted(options.PublicUrl)}.");
             IReadOnlyList<FabstirDiagnostic> checks = Run(
                 token => HostDiagnostics.RunAsync(options, Log, token));
             if (Quiet.IsPresent)
@@ -106,10 +106,16 @@ namespace FabstirHost.Commands
             WriteObject(checks, enumerateCollection: true);
         }
 
+        private static string Redacted(Uri? url) => url == null ? "(none)" : UrlRules.Redact(url);
+
         private DiagnosticsOptions BuildOptions()
         {
-            HostConfig? config = HostConfigStore.Load(Paths);
-            DiagnosticsOptions options = DiagnosticsOptions.FromConfig(Paths, config, Url);
+            DiagnosticsOptions options = DiagnosticsOptions.FromHome(Paths, Url);
+            if (options.ConfigDamage != null)
+            {
+                WriteVerbose($"Going on without the configuration: {options.ConfigDamage}");
+            }
+
             options.Timeout = TimeSpan.FromSeconds(TimeoutSec);
 
             if (MyInvocation.BoundParameters.ContainsKey(nameof(ApiPort)))
@@ -123,17 +129,32 @@ namespace FabstirHost.Commands
             }
 
             options.ModelPath = ModelPath ?? options.ModelPath;
-            options.NodePath = NodePath ?? options.NodePath;
-            AddChainChecks(options, config);
+            if (NodePath != null)
+            {
+                options.NodePath = NodePath;
+                options.NodePathSource = "the -NodePath parameter";
+            }
+
+            AddChainChecks(options);
             return options;
         }
 
         /// <summary>
         /// Plugs in the chain checks when the host's address is known; each RPC request gets the
-        /// same limit as an HTTP probe.
+        /// same limit as an HTTP probe. With config.json damaged, the chain it names is unknown:
+        /// only an RPC URL given as a parameter says which chain to check.
         /// </summary>
-        private void AddChainChecks(DiagnosticsOptions options, HostConfig? config)
+        private void AddChainChecks(DiagnosticsOptions options)
         {
+            HostConfig? config = options.Config;
+            if (options.ConfigDamage != null && RpcUrl == null)
+            {
+                options.ChainSkipReason = "config.json is damaged, so the configured chain is unknown: " +
+                    "give -RpcUrl (with -ChainId and the contract addresses for a chain other than Base " +
+                    "Sepolia)";
+                return;
+            }
+
             string? address = Address ?? config?.HostAddress ??
                 KeyResolver.ResolveAddress(Paths, CreateKeyRequest(null, null, null));
             if (string.IsNullOrEmpty(address))
@@ -143,7 +164,7 @@ namespace FabstirHost.Commands
                 return;
             }
 
-            ChainProfile profile = ResolveChainProfile();
+            ChainProfile profile = ResolveChainProfile(config?.Chain);
             WriteVerbose($"Chain checks for {address} on {profile}.");
             var chain = new FabstirChain(profile, Log, options.Timeout);
             var checks = new ChainHealthChecks(chain, address!, config?.Models);

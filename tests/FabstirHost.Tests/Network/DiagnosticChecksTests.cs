@@ -35,6 +35,18 @@ namespace FabstirHost.Tests.Network
         }
 
         [Fact]
+        public void The_node_binary_check_names_where_the_path_came_from()
+        {
+            string binary = WriteFile("fabstir-llm-node", "#!/bin/sh\n"u8.ToArray());
+            File.SetUnixFileMode(binary, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+            FabstirDiagnostic check = DiagnosticChecks.NodeBinary(
+                NodeBinaryLocator.Locate(binary, "the -NodePath parameter"));
+
+            Assert.Equal($"'{binary}' (from the -NodePath parameter) is executable", check.Detail);
+        }
+
+        [Fact]
         public void A_node_binary_without_execute_permission_fails_with_chmod()
         {
             string binary = WriteFile("fabstir-llm-node", "#!/bin/sh\n"u8.ToArray());

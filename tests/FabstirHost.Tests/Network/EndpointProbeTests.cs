@@ -72,6 +72,37 @@ namespace FabstirHost.Tests.Network
         }
 
         [Fact]
+        public async Task A_password_in_the_url_is_in_no_result_or_log_line()
+        {
+            using var node = LoopbackResponder.Http(LoopbackResponder.NodeLike());
+            var log = new CollectingLog();
+            var url = new Uri($"http://operator:s3cret@127.0.0.1:{node.Port}/");
+            var closed = new Uri($"http://operator:s3cret@127.0.0.1:{FreePort.Tcp()}/");
+
+            FabstirEndpointResult reached = await EndpointProbe.ProbeAsync(url, Timeout, log, CancellationToken.None);
+            FabstirEndpointResult refused = await EndpointProbe.ProbeAsync(closed, Timeout, log, CancellationToken.None);
+
+            Assert.True(reached.Reachable, reached.FailureMessage);
+            Assert.Equal($"http://…@127.0.0.1:{node.Port}/", reached.Url.ToString());
+            Assert.Equal($"http://…@127.0.0.1:{node.Port}/health", reached.HealthUrl.ToString());
+            Assert.Contains($"GET http://…@127.0.0.1:{node.Port}/health", log.All);
+            Assert.Equal(EndpointFailureKind.ConnectionRefused, refused.Failure);
+            string shown = string.Join("\n", log.All, reached, refused, refused.Url, refused.HealthUrl.AbsoluteUri);
+            Assert.DoesNotContain("s3cret", shown);
+        }
+
+        [Fact]
+        public async Task A_name_that_looks_like_an_address_is_resolved_and_judged_as_a_name()
+        {
+            FabstirEndpointResult result = await Probe("http://10.1.2./");
+
+            Assert.False(result.Reachable);
+            Assert.Empty(result.Addresses);
+            Assert.False(result.IsLocalOnly, result.LocalOnlyReason);
+            Assert.Contains("'10.1.2.'", result.FailureMessage);
+        }
+
+        [Fact]
         public async Task A_name_that_never_resolves_says_so()
         {
             FabstirEndpointResult result = await Probe("https://node.example.invalid");

@@ -44,6 +44,52 @@ namespace FabstirHost.Tests.Network
         }
 
         [Fact]
+        public async Task A_password_in_the_public_url_is_in_no_check_or_log_line()
+        {
+            using var node = LoopbackResponder.Http(LoopbackResponder.NodeLike("alpha"));
+            var config = new HostConfig
+            {
+                ApiPort = node.Port,
+                PublicUrl = $"http://operator:s3cret@localhost:{node.Port}/",
+            };
+            DiagnosticsOptions options = DiagnosticsOptions.FromConfig(_home.Paths, config);
+            options.Timeout = TimeSpan.FromSeconds(2);
+            var log = new CollectingLog();
+
+            var checks = await HostDiagnostics.RunAsync(options, log, CancellationToken.None);
+
+            Assert.Contains($"http://…@localhost:{node.Port}/", Find(checks, "Public URL").Detail);
+            Assert.Equal(DiagnosticStatus.Pass, Find(checks, "Public reachability").Status);
+            Assert.All(checks, c => Assert.DoesNotContain("s3cret", c.Detail + c.Remedy));
+            Assert.DoesNotContain("s3cret", log.All);
+        }
+
+        [Fact]
+        public async Task A_damaged_config_file_fails_first_and_the_other_checks_go_on()
+        {
+            using var node = LoopbackResponder.Http(LoopbackResponder.NodeLike());
+            string path = _home.Paths.ConfigFile;
+            const string damaged = "{ \"apiPort\": \"eighty\", broken";
+            File.WriteAllText(path, damaged);
+
+            DiagnosticsOptions options = DiagnosticsOptions.FromHome(_home.Paths);
+            options.ApiPort = node.Port;
+            options.Timeout = TimeSpan.FromSeconds(2);
+            var checks = await RunAsync(options);
+
+            FabstirDiagnostic config = checks[0];
+            Assert.Equal((DiagnosticArea.Config, "Configuration file", DiagnosticStatus.Fail),
+                (config.Area, config.Name, config.Status));
+            Assert.Contains($"The file '{path}' is damaged", config.Detail);
+            Assert.Equal($"Move-Item '{path}' '{path}.damaged'", config.Remedy);
+            Assert.Equal(DiagnosticStatus.Pass, Find(checks, "Local health").Status);
+            Assert.Equal(DiagnosticStatus.Skip, Find(checks, "Model file").Status);
+            Assert.StartsWith("config.json is damaged", Find(checks, "Model file").Detail);
+            Assert.StartsWith("config.json is damaged", Find(checks, "Public URL").Detail);
+            Assert.Equal(damaged, File.ReadAllText(path));
+        }
+
+        [Fact]
         public async Task A_chain_layer_plugs_its_checks_in()
         {
             var config = new HostConfig { ApiPort = FreePort.Tcp() };

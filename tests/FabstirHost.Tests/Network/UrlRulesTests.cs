@@ -61,6 +61,29 @@ namespace FabstirHost.Tests.Network
         }
 
         [Theory]
+        [InlineData("10.1.2.3", true)]
+        [InlineData("[::1]", true)]
+        [InlineData("::ffff:10.1.2.3", true)]
+        [InlineData("10.1.2.", false)]
+        [InlineData("10.1.2", false)]
+        [InlineData("010.1.2.3", false)]
+        [InlineData("10.1.2.3.", false)]
+        [InlineData("node.example.com", false)]
+        public void A_host_is_an_address_only_when_written_as_one(string host, bool isAddress)
+        {
+            Assert.Equal(isAddress, UrlRules.TryParseAddress(host, out IPAddress? address));
+            Assert.Equal(isAddress, address != null);
+        }
+
+        [Theory]
+        [InlineData("http://10.1.2./")]
+        [InlineData("http://192.168.1.20./")]
+        public void A_name_that_looks_like_a_private_address_is_judged_as_a_name(string url)
+        {
+            Assert.Null(UrlRules.LocalOnlyReason(new Uri(url)));
+        }
+
+        [Theory]
         [InlineData("node.example.com:8080")]
         [InlineData("ftp://node.example.com")]
         [InlineData("")]
@@ -70,6 +93,53 @@ namespace FabstirHost.Tests.Network
         {
             var error = Assert.Throws<FabstirException>(() => UrlRules.Parse(url));
             Assert.Equal(UrlRules.InvalidUrlErrorId, error.ErrorId);
+        }
+
+        [Theory]
+        [InlineData("http://127.0.0.1:99999/", "99999")]
+        [InlineData("https://node.example.com:70000/x", "70000")]
+        [InlineData("http://[::1]:65536", "65536")]
+        [InlineData("http://operator@node.example.com:123456789012", "123456789012")]
+        public void A_port_out_of_range_is_named(string url, string port)
+        {
+            var error = Assert.Throws<FabstirException>(() => UrlRules.Parse(url));
+
+            Assert.Equal(UrlRules.InvalidUrlErrorId, error.ErrorId);
+            Assert.Contains($"port {port} is outside 1–65535", error.Message);
+        }
+
+        [Theory]
+        [InlineData("http://127.0.0.1:65535", 65535)]
+        [InlineData("http://[::1]:1/x:99999", 1)]
+        [InlineData("http://node.example.com/?next=a:99999", 80)]
+        public void A_port_in_range_is_taken_whatever_follows_the_authority(string url, int port)
+        {
+            Assert.Equal(port, UrlRules.Parse(url).Port);
+        }
+
+        [Theory]
+        [InlineData("http://user:s3cret@127.0.0.1:1/", "http://…@127.0.0.1:1/")]
+        [InlineData("https://a:b@c@node.example.com/x?y=1", "https://…@node.example.com/x?y=1")]
+        [InlineData("user:s3cret@node.example.com:8080", "…@node.example.com:8080")]
+        [InlineData("http://node.example.com/x@y", "http://node.example.com/x@y")]
+        [InlineData("ftp://x", "ftp://x")]
+        public void The_user_part_of_a_url_is_never_shown(string url, string shown)
+        {
+            Assert.Equal(shown, UrlRules.Redact(url));
+        }
+
+        [Theory]
+        [InlineData("http://user:s3cret@node.example.com:99999/")]
+        [InlineData("http://user:s3cret@127.0.0.1:0/")]
+        [InlineData("ftp://user:s3cret@node.example.com/")]
+        [InlineData("user:s3cret@node.example.com:8080")]
+        public void A_refused_url_does_not_repeat_its_password(string url)
+        {
+            var error = Assert.Throws<FabstirException>(() => UrlRules.Parse(url));
+
+            Assert.DoesNotContain("s3cret", error.Message);
+            Assert.DoesNotContain("s3cret", error.Target?.ToString());
+            Assert.Contains("…@node.example.com", error.Message.Replace("127.0.0.1", "node.example.com"));
         }
 
         [Fact]

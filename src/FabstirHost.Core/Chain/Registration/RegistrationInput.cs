@@ -89,7 +89,7 @@ namespace FabstirHost.Core.Chain.Registration
             if (problem != null)
             {
                 // The user part is never repeated: it may be a password.
-                string shown = url.UserInfo.Length > 0 ? url.Scheme + "://…@" + url.Authority : text.Trim();
+                string shown = UrlRules.Redact(text.Trim());
                 throw new FabstirException(
                     RegistrationErrors.InvalidPublicUrl,
                     FabstirErrorCategory.InvalidArgument,
