@@ -2,6 +2,7 @@ using System.Numerics;
 using FabstirHost.Core;
 using FabstirHost.Core.Chain;
 using FabstirHost.Core.Chain.Registration;
+using FabstirHost.Core.Node;
 using FabstirHost.Tests.Infrastructure;
 using Xunit;
 
@@ -82,6 +83,57 @@ namespace FabstirHost.Tests.Registration
             Assert.Contains("Nothing was sent", failure.Message);
             Assert.DoesNotContain("Nothing was read", failure.Message);
             Assert.Equal(0, proxy.ForwardedSends);
+        }
+
+        [Fact]
+        public async Task A_chain_failure_stops_the_node_this_command_started_and_says_so()
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain);
+            using var proxy = new DroppingRpcProxy(_chain.RpcUrl, RpcDrop.WhenTold);
+            HostRegistrar registrar = box.Registrar(new FabstirChain(WithRpc(box.Profile, proxy.Url), box.Log));
+            registrar.BeforeEachTransaction = (_, _) =>
+            {
+                proxy.GoDown();
+                return Task.CompletedTask;
+            };
+            RegistrationRequest request = box.Request();
+            request.NoStart = false;
+
+            var failure = await Assert.ThrowsAnyAsync<FabstirException>(() =>
+                registrar.RegisterAsync(request, box.Key, CancellationToken.None));
+
+            Assert.Equal("RpcUnreachable", failure.ErrorId);
+            Assert.Contains("The node this command started was stopped", failure.RecommendedAction);
+            Assert.Equal(NodeStateStatus.Stopped, box.NodeState!.Status);
+            await box.AssertNothingRunningAsync();
+            Assert.False(File.Exists(box.Paths.ConfigFile), "config.json was written although nothing was sent");
+        }
+
+        [Fact]
+        public async Task A_chain_failure_leaves_a_node_that_was_already_running_alone()
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain);
+            RegistrationRequest request = box.Request();
+            request.NoStart = false;
+            FabstirHostRegistration first = await box.RegisterAsync(request);
+            int nodePid = first.Node!.ProcessId!.Value;
+            using var proxy = new DroppingRpcProxy(_chain.RpcUrl, RpcDrop.WhenTold);
+            HostRegistrar registrar = box.Registrar(new FabstirChain(WithRpc(box.Profile, proxy.Url), box.Log));
+            registrar.BeforeEachTransaction = (_, _) =>
+            {
+                proxy.GoDown();
+                return Task.CompletedTask;
+            };
+            request.StablePrice = PriceSetting.FromHuman(7.5m, PriceUnit.UsdcPerMillionTokens);
+
+            var failure = await Assert.ThrowsAnyAsync<FabstirException>(() =>
+                registrar.RegisterAsync(request, box.Key, CancellationToken.None));
+
+            Assert.Equal("RpcUnreachable", failure.ErrorId);
+            Assert.DoesNotContain("was stopped", failure.RecommendedAction ?? string.Empty);
+            FabstirNode node = await new NodeController(box.Paths).GetAsync(CancellationToken.None);
+            Assert.Equal(NodeStatus.Ready, node.Status);
+            Assert.Equal(nodePid, node.ProcessId);
         }
 
         internal static ChainProfile WithRpc(ChainProfile profile, string rpcUrl)

@@ -230,7 +230,7 @@ namespace FabstirHost.Tests.Registration
             Assert.DoesNotContain($"API port {box.ApiPort}/tcp", ex.Message);
             Assert.Equal(NodeStateStatus.Stopped, box.NodeState!.Status);
             await box.AssertNothingRunningAsync();
-            Assert.False(HostConfigStore.Load(box.Paths)?.Registered ?? false);
+            Assert.False(File.Exists(box.Paths.ConfigFile), "config.json was written although nothing was sent");
         }
 
         [Fact]
