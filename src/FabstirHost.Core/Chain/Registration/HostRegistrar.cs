@@ -120,9 +120,11 @@ namespace FabstirHost.Core.Chain.Registration
                 sent = await executor.ExecuteAsync(plan, key, plan.Input.Request.Transactions, cancellationToken)
                     .ConfigureAwait(false);
             }
-            catch (FabstirException) when (plan.Record.IsRegistered || executor.Registered)
+            catch (Exception ex) when ((ex is FabstirException || ex is OperationCanceledException) &&
+                (plan.Record.IsRegistered || executor.Registered))
             {
-                // The host is on chain even though the run stopped: the configuration says so.
+                // The host is on chain even though the run stopped, by a failure or by Ctrl+C: the
+                // configuration says so.
                 SaveConfig(plan, started);
                 throw;
             }
