@@ -178,6 +178,32 @@ namespace FabstirHost.Tests.Registration
         }
 
         [Fact]
+        public async Task A_host_slashed_out_between_the_plan_and_the_send_is_not_registered_with_the_reason()
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain);
+            await box.RegisterAsync(box.Request());
+            RegistrationRequest repriced = box.Request();
+            repriced.StablePrice = PriceSetting.FromHuman(7.5m, PriceUnit.UsdcPerMillionTokens);
+            HostRegistrar registrar = box.Registrar();
+            RegistrationPlan plan = await registrar.PlanAsync(repriced, box.Key, CancellationToken.None);
+            Assert.Equal(new[] { "setModelTokenPricing" }, plan.Steps.Select(s => s.Function));
+            await _chain.Deployer.SendAsync("TestNodeRegistryPhase18", box.NodeRegistry, "slash",
+                box.Key.Address, BigInteger.Parse("950000000000000000000"));
+            BigInteger nonce = await box.NonceAsync();
+            string configBefore = File.ReadAllText(box.Paths.ConfigFile);
+
+            FabstirException ex = await Assert.ThrowsAnyAsync<FabstirException>(
+                () => registrar.RegisterAsync(plan, box.Key, CancellationToken.None));
+
+            Assert.Equal("HostNotRegistered", ex.ErrorId);
+            Assert.Contains("slashed in block", ex.Message);
+            Assert.Contains("Nothing was sent", ex.Message);
+            Assert.Contains("Run the same command again", ex.RecommendedAction);
+            Assert.Equal(nonce, await box.NonceAsync());
+            Assert.Equal(configBefore, File.ReadAllText(box.Paths.ConfigFile));
+        }
+
+        [Fact]
         public async Task The_wrong_chain_id_is_refused_before_any_read()
         {
             using var box = await RegistrationSandbox.CreateAsync(_chain);

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using FabstirHost.Core.Chain.HostManagement;
 using FabstirHost.Core.Config;
 using FabstirHost.Core.Network;
 using FabstirHost.Core.Node;
@@ -113,6 +114,11 @@ namespace FabstirHost.Core.Chain.Registration
             NodeSettings? started,
             CancellationToken cancellationToken)
         {
+            if (plan.Record.IsRegistered && plan.Steps.Count > 0)
+            {
+                await RequireStillRegisteredAsync(plan, cancellationToken).ConfigureAwait(false);
+            }
+
             var executor = new RegistrationExecutor(_chain, _log) { BeforeEachStep = BeforeEachTransaction };
             IReadOnlyList<FabstirTransaction> sent;
             try
@@ -131,6 +137,25 @@ namespace FabstirHost.Core.Chain.Registration
 
             SaveConfig(plan, started);
             return sent;
+        }
+
+        /// <summary>
+        /// A plan of updates needs the host it read: a slash can have unregistered it since, and
+        /// the registry would refuse every update with a bare revert, so the record is read again.
+        /// </summary>
+        private async Task RequireStillRegisteredAsync(RegistrationPlan plan, CancellationToken cancellationToken)
+        {
+            var host = new HostContext(_chain, plan.HostAddress, HostConfigStore.Load(_paths));
+            try
+            {
+                await host.RequireRegisteredAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (FabstirException ex) when (ex.ErrorId == HostManagementErrors.HostNotRegistered)
+            {
+                ex.RecommendedAction = "Run the same command again: it reads the chain anew and registers " +
+                    "the host, staking the minimum FAB again.";
+                throw;
+            }
         }
 
         private async Task StopStartedNodeAsync(FabstirException? failure)
