@@ -259,6 +259,25 @@ namespace FabstirHost.Tests.Registration
             Assert.False(File.Exists(box.Paths.ConfigFile), "config.json was written although nothing was sent");
         }
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(3)]
+        public async Task A_public_url_on_a_p2p_port_is_refused_before_the_node_starts(int offset)
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain);
+            RegistrationRequest request = box.Request();
+            request.NoStart = false;
+            request.Port = box.ApiPort;
+            request.PublicUrl = $"http://127.0.0.1:{box.ApiPort + offset}";
+
+            FabstirException ex = await FailsAsync(box, request, "PortConflict");
+
+            Assert.Contains($"port {box.ApiPort + offset} is one of the P2P ports {box.ApiPort + 1}", ex.Message);
+            Assert.Contains("-P2PPort", ex.Message);
+            Assert.Null(box.NodeState);
+        }
+
         [Fact]
         public async Task A_missing_model_file_is_refused_before_the_chain_is_read()
         {
