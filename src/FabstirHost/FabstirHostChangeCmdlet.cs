@@ -51,10 +51,11 @@ namespace FabstirHost
 
         /// <summary>
         /// Shows the plan (under -WhatIf, with gas estimates) and asks for confirmation; false when
-        /// there is nothing to send or the user declined. Every plan passes here before it is sent,
-        /// so this is where it takes the run's receipt options.
+        /// there is nothing to send or the user declined. <paramref name="force"/> (-Force) sends
+        /// without asking, unless -Confirm or -WhatIf is given. Every plan passes here before it is
+        /// sent, so this is where it takes the run's receipt options.
         /// </summary>
-        protected bool ConfirmPlan(HostTransactionPlan plan)
+        protected bool ConfirmPlan(HostTransactionPlan plan, bool force = false)
         {
             plan.Transactions = ReceiptOptions();
             if (plan.IsEmpty)
@@ -64,7 +65,23 @@ namespace FabstirHost
             }
 
             string text = plan.Describe();
+            if (force && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !WhatIfRequested())
+            {
+                WriteVerbose(text + " Sending without confirmation (-Force).");
+                return true;
+            }
+
             return ShouldProcess(text, text + "\nSend these transactions?", plan.Operation);
+        }
+
+        private bool WhatIfRequested()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf))
+            {
+                return ((SwitchParameter)whatIf).IsPresent;
+            }
+
+            return LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
         }
 
         /// <summary>

@@ -54,6 +54,15 @@ Describe 'Import-FabstirWallet' {
         Join-Path $script:testHome 'keystore.json' | Should -Not -Exist
     }
 
+    It 'rejects a keystore password shorter than 8 characters' {
+        $key = ConvertTo-SecureString $script:hostKey -AsPlainText -Force
+        $short = ConvertTo-SecureString 'x' -AsPlainText -Force
+
+        { Import-FabstirWallet -PrivateKey $key -KeystorePassword $short -ErrorAction Stop } |
+            Should -Throw -ErrorId 'KeystorePasswordTooShort,FabstirHost.Commands.ImportFabstirWalletCommand'
+        Join-Path $script:testHome 'keystore.json' | Should -Not -Exist
+    }
+
     It 'reports -FromEnvironment without a key variable' {
         { Import-FabstirWallet -FromEnvironment -KeystorePassword $script:password -ErrorAction Stop } |
             Should -Throw -ErrorId 'HostKeyNotFound,FabstirHost.Commands.ImportFabstirWalletCommand'

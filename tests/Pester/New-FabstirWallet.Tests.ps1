@@ -60,6 +60,15 @@ Describe 'New-FabstirWallet' {
         Join-Path $script:testHome 'keystore.json' | Should -Not -Exist
     }
 
+    It 'rejects a password shorter than 8 characters and says the minimum' {
+        $short = ConvertTo-SecureString 'x' -AsPlainText -Force
+
+        $thrown = { New-FabstirWallet -KeystorePassword $short -ErrorAction Stop } |
+            Should -Throw -ErrorId 'KeystorePasswordTooShort,FabstirHost.Commands.NewFabstirWalletCommand' -PassThru
+        $thrown.Exception.Message | Should -Match 'at least 8'
+        Join-Path $script:testHome 'keystore.json' | Should -Not -Exist
+    }
+
     It 'rejects an empty password' {
         $empty = [securestring]::new()
 

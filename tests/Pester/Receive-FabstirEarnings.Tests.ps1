@@ -86,4 +86,34 @@ Describe 'Receive-FabstirEarnings' {
         $forced = Receive-FabstirEarnings -Token Native -Force -Confirm:$false @parameters -WarningAction SilentlyContinue
         $forced.Withdrawn.RawAmount | Should -Be 1000
     }
+
+    It 'withdraws under -Force without asking for confirmation' {
+        Add-TestEarnings $script:chain $script:address $script:chain.UsdcToken '2000000'
+        $ConfirmPreference | Should -Be 'High'
+
+        # The session is non-interactive: a confirmation prompt would fail the command.
+        $withdrawal = Receive-FabstirEarnings -Token USDC -Force @parameters -ErrorAction Stop
+
+        $withdrawal.Withdrawn.Amount | Should -Be 2
+        (Get-FabstirEarnings -Token USDC @parameters).RawAmount | Should -Be 0
+    }
+
+    It 'still shows the plan and sends nothing under -Force -WhatIf' {
+        Add-TestEarnings $script:chain $script:address $script:chain.UsdcToken '2000000'
+        $nonce = Get-TestNonce $script:chain $script:address
+
+        $output = Get-WhatIfText { Receive-FabstirEarnings -Token USDC -Force -WhatIf @parameters }
+
+        $output | Should -Match 'withdrawAll\(2 USDC\)'
+        Get-TestNonce $script:chain $script:address | Should -Be $nonce
+    }
+
+    It 'refuses -Amount with more than one token before reading the chain' {
+        Add-TestEarnings $script:chain $script:address $script:chain.UsdcToken '1000000'
+
+        $thrown = { Receive-FabstirEarnings -Amount 1 -Confirm:$false @parameters -ErrorAction Stop } |
+            Should -Throw -ErrorId "AmountNeedsOneToken,$script:command" -PassThru
+        $thrown.Exception.Message | Should -Match 'needs exactly one -Token'
+        Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
+    }
 }

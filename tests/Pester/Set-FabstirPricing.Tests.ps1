@@ -63,6 +63,14 @@ Describe 'Set-FabstirPricing (<Generation>)' -ForEach @(
         Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
     }
 
+    It 'names a price with too many decimals once' {
+        $thrown = { Set-FabstirPricing -Token USDC -Price 0.0000001 @parameters -ErrorAction Stop } |
+            Should -Throw -ErrorId "PriceNotRepresentable,$script:command" -PassThru
+
+        $thrown.Exception.Message | Should -BeLike 'The price 0.0000001 USDC per million tokens has more precision*'
+        Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
+    }
+
     It 'refuses a model the host does not advertise' {
         { Set-FabstirPricing -Model $script:chain.ApprovedModels[1] -Token USDC -Price 1 @parameters -ErrorAction Stop } |
             Should -Throw -ErrorId "ModelNotSupported,$script:command"

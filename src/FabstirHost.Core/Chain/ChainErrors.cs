@@ -1,3 +1,5 @@
+using System;
+
 namespace FabstirHost.Core.Chain
 {
     /// <summary>The stable ErrorIds of the chain layer, for scripts and tests to match on.</summary>
@@ -10,6 +12,7 @@ namespace FabstirHost.Core.Chain
         public const string ContractReverted = "ContractReverted";
         public const string TransactionRejected = "TransactionRejected";
         public const string TransactionReceiptTimeout = "TransactionReceiptTimeout";
+        public const string TransactionOutcomeUnknown = "TransactionOutcomeUnknown";
         public const string InsufficientGasFunds = "InsufficientGasFunds";
         public const string InvalidAddress = "InvalidAddress";
         public const string PriceOutOfRange = "PriceOutOfRange";
@@ -43,5 +46,36 @@ namespace FabstirHost.Core.Chain
         public string? Reason { get; }
 
         public string RevertData { get; }
+    }
+
+    /// <summary>
+    /// A transaction that was handed to the RPC, which then stopped answering before its receipt
+    /// was read: it may be mined, still pending, or lost. The hash is the signed transaction's.
+    /// </summary>
+    public sealed class TransactionOutcomeUnknownException : FabstirException
+    {
+        public TransactionOutcomeUnknownException(
+            string contract,
+            string function,
+            string hash,
+            string message,
+            Exception innerException)
+            : base(
+                ChainErrors.TransactionOutcomeUnknown,
+                FabstirErrorCategory.ConnectionError,
+                message,
+                hash,
+                innerException)
+        {
+            Contract = contract;
+            Function = function;
+            Hash = hash;
+        }
+
+        public string Contract { get; }
+
+        public string Function { get; }
+
+        public string Hash { get; }
     }
 }

@@ -9,6 +9,7 @@ using Nethereum.Hex.HexTypes;
 using Nethereum.Model;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Signer;
+using Nethereum.Util;
 
 namespace FabstirHost.Core.Chain
 {
@@ -113,10 +114,35 @@ namespace FabstirHost.Core.Chain
                 .SignTransaction(key.EcKey, transaction)
                 .EnsureHexPrefix();
 
+            // Known before sending, so a connection lost during the send can still name it.
+            string hash = "0x" + Sha3Keccack.Current.CalculateHash(signed.HexToByteArray()).ToHex();
             var stopwatch = Stopwatch.StartNew();
-            string hash = await SendRawAsync(plan, signed, cancellationToken).ConfigureAwait(false);
-            TransactionReceipt receipt = await WaitForReceiptAsync(hash, plan, options, cancellationToken)
-                .ConfigureAwait(false);
+            try
+            {
+                string answered = await SendRawAsync(plan, signed, cancellationToken).ConfigureAwait(false);
+                if (!string.Equals(answered, hash, System.StringComparison.OrdinalIgnoreCase))
+                {
+                    _log.Warning($"The RPC answered {plan.Contract}.{plan.Function} with the hash {answered}, " +
+                        $"not {hash} as signed; following the RPC's.");
+                    hash = answered;
+                }
+            }
+            catch (FabstirException ex) when (ex.ErrorId == ChainErrors.RpcUnreachable)
+            {
+                throw OutcomeUnknown(plan, hash, ex, accepted: false);
+            }
+
+            TransactionReceipt receipt;
+            try
+            {
+                receipt = await WaitForReceiptAsync(hash, plan, options, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (FabstirException ex) when (ex.ErrorId == ChainErrors.RpcUnreachable)
+            {
+                throw OutcomeUnknown(plan, hash, ex, accepted: true);
+            }
+
             stopwatch.Stop();
             if (receipt.Status?.Value != BigInteger.One)
             {

@@ -27,6 +27,10 @@ namespace FabstirHost.Core.Chain
         private int _requestId;
         private bool _connected;
 
+        // What this instance has done so far, so that a lost connection is described truthfully.
+        private volatile bool _answered;
+        private volatile bool _broadcast;
+
         /// <summary>How long one RPC request may take before the RPC counts as unreachable.</summary>
         public static readonly TimeSpan DefaultRpcTimeout = TimeSpan.FromSeconds(20);
 
@@ -175,10 +179,17 @@ namespace FabstirHost.Core.Chain
         {
             cancellationToken.ThrowIfCancellationRequested();
             var request = new RpcRequest(Interlocked.Increment(ref _requestId), method, parameters);
+            if (method == "eth_sendRawTransaction")
+            {
+                _broadcast = true;
+            }
+
             Task<T> call = _web3.Client.SendRequestAsync<T>(request);
             try
             {
-                return await WithDeadline(call, cancellationToken).ConfigureAwait(false);
+                T result = await WithDeadline(call, cancellationToken).ConfigureAwait(false);
+                _answered = true;
+                return result;
             }
             catch (RpcResponseException ex) when (IsRevert(ex.RpcError))
             {
@@ -233,13 +244,53 @@ namespace FabstirHost.Core.Chain
         private FabstirException Unreachable(Exception ex)
         {
             string detail = ex.InnerException?.Message ?? ex.Message;
+            string what;
+            if (_broadcast)
+            {
+                what = "stopped answering: " + detail + " This command had already sent transactions, " +
+                    "which may have been mined: read the host (Get-FabstirHost) once the RPC answers, or " +
+                    "run the same command again; it starts from what the chain then holds.";
+            }
+            else if (_answered)
+            {
+                what = "stopped answering: " + detail + " Nothing was sent; check the network, or " +
+                    "choose another RPC with -RpcUrl or RPC_URL, and run the command again.";
+            }
+            else
+            {
+                what = "could not be reached: " + detail + " Nothing was read or sent; check the URL " +
+                    "and the network, or choose another RPC with -RpcUrl or RPC_URL.";
+            }
+
             return new FabstirException(
                 ChainErrors.RpcUnreachable,
                 FabstirErrorCategory.ConnectionError,
-                $"The RPC at {Profile.DisplayRpcUrl} could not be reached: {detail} Nothing was read or " +
-                "sent; check the URL and the network, or choose another RPC with -RpcUrl or RPC_URL.",
+                $"The RPC at {Profile.DisplayRpcUrl} {what}",
                 Profile.DisplayRpcUrl,
                 ex);
+        }
+
+        /// <summary>
+        /// The failure of a transaction handed to the RPC when the connection is lost afterwards:
+        /// it names the transaction and its hash, since it may be mined.
+        /// </summary>
+        internal static TransactionOutcomeUnknownException OutcomeUnknown(
+            FabstirTransactionPlan plan, string hash, FabstirException lost, bool accepted)
+        {
+            string detail = lost.InnerException?.InnerException?.Message ??
+                lost.InnerException?.Message ?? lost.Message;
+            string handedOver = accepted
+                ? "was sent and accepted by the RPC, which then stopped answering before its receipt was read"
+                : "was sent to the RPC, which stopped answering before it confirmed receiving it";
+            return new TransactionOutcomeUnknownException(
+                plan.Contract,
+                plan.Function,
+                hash,
+                $"The {plan.Contract}.{plan.Function} transaction {hash} {handedOver} ({detail}): its " +
+                "outcome is unknown. It may be mined, still pending, or lost. Look the hash up in an " +
+                "explorer, or run the same command again once the RPC answers: it reads the chain and " +
+                "sends only what is still missing.",
+                lost);
         }
 
         private static bool IsTransportFailure(Exception ex)

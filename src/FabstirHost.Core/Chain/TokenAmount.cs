@@ -43,9 +43,11 @@ namespace FabstirHost.Core.Chain
                     amount);
             }
 
-            return Scale(amount, decimals, what, "AmountNotRepresentable");
+            string shown = $"{what} {amount.ToString(CultureInfo.InvariantCulture)}";
+            return Scale(amount, decimals, shown, "AmountNotRepresentable");
         }
 
+        /// <param name="what">The value in words, with the value itself: "The price 0.1 USDC ...".</param>
         internal static BigInteger Scale(decimal amount, int decimals, string what, string errorId)
         {
             string text = amount.ToString(CultureInfo.InvariantCulture);
@@ -57,7 +59,7 @@ namespace FabstirHost.Core.Chain
                 throw new FabstirException(
                     errorId,
                     FabstirErrorCategory.InvalidArgument,
-                    $"{what} {text} has more precision than can be expressed: at most {decimals} digits " +
+                    $"{what} has more precision than can be expressed: at most {decimals} digits " +
                     "after the decimal point.",
                     amount);
             }

@@ -77,6 +77,27 @@ namespace FabstirHost.Core.Config
                 apiPort);
         }
 
+        /// <summary>
+        /// A public URL that names this node's port must name its API port: on a P2P port (P, P+1
+        /// TCP, P+2 UDP) it would reach the P2P listener, which never answers HTTP.
+        /// </summary>
+        public static void CheckPublicPortApart(int urlPort, int apiPort, int p2pPort)
+        {
+            if (urlPort == apiPort || urlPort < p2pPort || urlPort > p2pPort + 2)
+            {
+                return;
+            }
+
+            int suggested = Math.Max(apiPort, urlPort) + 1;
+            throw new FabstirException(
+                PortConflictErrorId,
+                FabstirErrorCategory.InvalidArgument,
+                $"The public URL's port {urlPort} is one of the P2P ports {p2pPort} to {p2pPort + 2} the " +
+                $"node opens, so it would reach the P2P listener, not the API on port {apiPort}. Give a " +
+                $"public URL on another port, or a P2P port outside it such as {suggested} (-P2PPort).",
+                urlPort);
+        }
+
         /// <summary>The public URL as given, trimmed, once it parses as a node URL.</summary>
         public static string PublicUrl(string url)
         {

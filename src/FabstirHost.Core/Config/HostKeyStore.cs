@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Security;
 using System.Text.RegularExpressions;
@@ -23,6 +24,10 @@ namespace FabstirHost.Core.Config
         public const string MissingErrorId = "KeystoreNotFound";
         public const string PasswordIncorrectErrorId = "KeystorePasswordIncorrect";
         public const string InvalidKeyErrorId = "InvalidPrivateKey";
+        public const string PasswordTooShortErrorId = "KeystorePasswordTooShort";
+
+        /// <summary>The shortest password a new keystore is encrypted with.</summary>
+        public const int MinimumPasswordLength = 8;
 
         private static readonly Regex KeyPattern =
             new Regex("^0x[0-9a-fA-F]{64}$", RegexOptions.CultureInvariant);
@@ -85,6 +90,46 @@ namespace FabstirHost.Core.Config
                     "The keystore password is empty: an empty password would leave the key effectively " +
                     "unprotected.",
                     null);
+            }
+
+            if (password.Length < MinimumPasswordLength)
+            {
+                // The length only: the password itself is never repeated.
+                throw new FabstirException(
+                    PasswordTooShortErrorId,
+                    FabstirErrorCategory.InvalidArgument,
+                    $"The keystore password has {password.Length} character(s); it needs at least " +
+                    $"{MinimumPasswordLength}, since anyone who copies the keystore file can try short " +
+                    "passwords offline. Choose a longer one. Nothing was written.",
+                    null);
+            }
+        }
+
+        /// <summary>
+        /// Fails with KeystoreDamaged unless the keystore parses and holds what unlocking it needs,
+        /// so that a damaged file is reported before anyone is asked for its password.
+        /// </summary>
+        public static void EnsureReadable(FabstirPaths paths)
+        {
+            ReadAddress(paths);
+            string json = ReadKeystore(paths);
+            try
+            {
+                JObject keystore = JObject.Parse(json);
+                JToken? crypto = keystore["crypto"] ?? keystore["Crypto"];
+                string? missing = new[] { "ciphertext", "kdf", "kdfparams", "mac", "cipherparams" }
+                    .FirstOrDefault(field => crypto?[field] == null);
+                if (crypto == null || missing != null)
+                {
+                    throw new FormatException(crypto == null
+                        ? "it has no crypto section."
+                        : $"its crypto section has no {missing} field.");
+                }
+            }
+            catch (Exception ex) when (ex is Newtonsoft.Json.JsonException || ex is FormatException ||
+                ex is InvalidOperationException)
+            {
+                throw Damaged(paths, ex);
             }
         }
 

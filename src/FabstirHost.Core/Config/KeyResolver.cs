@@ -60,6 +60,7 @@ namespace FabstirHost.Core.Config
                     paths.KeystoreFile);
             }
 
+            HostKeyStore.EnsureReadable(paths);
             SecureString password = ResolvePassword(request, $"the keystore {paths.KeystoreFile}", log);
             return Found(HostKeyStore.Unlock(paths, password), log);
         }

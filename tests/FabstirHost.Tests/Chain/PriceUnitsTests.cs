@@ -54,6 +54,27 @@ namespace FabstirHost.Tests.Chain
         }
 
         [Fact]
+        public void APriceWithTooManyDecimalsNamesItsValueOnce()
+        {
+            var ex = Assert.Throws<FabstirException>(
+                () => PriceUnits.ToRaw(0.0000001m, PriceUnit.UsdcPerMillionTokens));
+
+            Assert.Equal("PriceNotRepresentable", ex.ErrorId);
+            Assert.StartsWith("The price 0.0000001 USDC per million tokens has more precision", ex.Message);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(ex.Message, "0\\.0000001"));
+        }
+
+        [Fact]
+        public void AnAmountWithTooManyDecimalsNamesItsValueOnce()
+        {
+            var ex = Assert.Throws<FabstirException>(
+                () => TokenAmount.ToRaw(0.0000001m, 6, "The amount to withdraw"));
+
+            Assert.Equal("AmountNotRepresentable", ex.ErrorId);
+            Assert.StartsWith("The amount to withdraw 0.0000001 has more precision", ex.Message);
+        }
+
+        [Fact]
         public void BoundsCheckNamesBothUnits()
         {
             var bounds = new PriceBounds(227_273, 22_727_272_727_273_000, 1, 100_000_000, 1000);

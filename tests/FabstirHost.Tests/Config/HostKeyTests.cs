@@ -235,6 +235,55 @@ namespace FabstirHost.Tests.Config
             Assert.Equal("{ not json", File.ReadAllText(_home.Paths.KeystoreFile));
         }
 
+        [Theory]
+        [InlineData("not json")]
+        [InlineData("no crypto")]
+        public void ADamagedKeystoreIsReportedBeforeThePasswordIsAskedFor(string damage)
+        {
+            using (HostKey stored = HostKeyStore.Generate())
+            {
+                HostKeyStore.Save(_home.Paths, stored, Secure("long enough"), false, Cheap);
+            }
+
+            JObject keystore = JObject.Parse(File.ReadAllText(_home.Paths.KeystoreFile));
+            keystore.Remove("crypto");
+            string text = damage == "not json" ? "{ \"address\": \"" : keystore.ToString();
+            File.WriteAllText(_home.Paths.KeystoreFile, text);
+            bool asked = false;
+            var request = new KeyRequest
+            {
+                Environment = new Hashtable(),
+                PromptForPassword = _ =>
+                {
+                    asked = true;
+                    return null;
+                },
+            };
+
+            var ex = Assert.Throws<FabstirException>(() => KeyResolver.Resolve(_home.Paths, request));
+
+            Assert.Equal("KeystoreDamaged", ex.ErrorId);
+            Assert.Equal(_home.Paths.KeystoreFile, ex.Target);
+            Assert.False(asked, "the password was asked for before the damage was reported");
+            Assert.Equal(text, File.ReadAllText(_home.Paths.KeystoreFile));
+        }
+
+        [Theory]
+        [InlineData("q")]
+        [InlineData("1234567")]
+        public void ANewKeystoreRefusesAPasswordShorterThanEight(string password)
+        {
+            using HostKey key = HostKeyStore.Generate();
+
+            var ex = Assert.Throws<FabstirException>(
+                () => HostKeyStore.Save(_home.Paths, key, Secure(password), force: false));
+
+            Assert.Equal("KeystorePasswordTooShort", ex.ErrorId);
+            Assert.Contains("at least 8", ex.Message);
+            Assert.DoesNotContain(password, ex.Message);
+            Assert.False(File.Exists(_home.Paths.KeystoreFile));
+        }
+
         private HostKey HostKeyResolveResult(KeyRequest request) => KeyResolver.Resolve(_home.Paths, request);
 
         private string Resolve(KeyRequest request, KeySource expectedSource)

@@ -178,6 +178,32 @@ namespace FabstirHost.Tests.Registration
         }
 
         [Fact]
+        public async Task A_host_slashed_out_between_the_plan_and_the_send_is_not_registered_with_the_reason()
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain);
+            await box.RegisterAsync(box.Request());
+            RegistrationRequest repriced = box.Request();
+            repriced.StablePrice = PriceSetting.FromHuman(7.5m, PriceUnit.UsdcPerMillionTokens);
+            HostRegistrar registrar = box.Registrar();
+            RegistrationPlan plan = await registrar.PlanAsync(repriced, box.Key, CancellationToken.None);
+            Assert.Equal(new[] { "setModelTokenPricing" }, plan.Steps.Select(s => s.Function));
+            await _chain.Deployer.SendAsync("TestNodeRegistryPhase18", box.NodeRegistry, "slash",
+                box.Key.Address, BigInteger.Parse("950000000000000000000"));
+            BigInteger nonce = await box.NonceAsync();
+            string configBefore = File.ReadAllText(box.Paths.ConfigFile);
+
+            FabstirException ex = await Assert.ThrowsAnyAsync<FabstirException>(
+                () => registrar.RegisterAsync(plan, box.Key, CancellationToken.None));
+
+            Assert.Equal("HostNotRegistered", ex.ErrorId);
+            Assert.Contains("slashed in block", ex.Message);
+            Assert.Contains("Nothing was sent", ex.Message);
+            Assert.Contains("Run the same command again", ex.RecommendedAction);
+            Assert.Equal(nonce, await box.NonceAsync());
+            Assert.Equal(configBefore, File.ReadAllText(box.Paths.ConfigFile));
+        }
+
+        [Fact]
         public async Task The_wrong_chain_id_is_refused_before_any_read()
         {
             using var box = await RegistrationSandbox.CreateAsync(_chain);
@@ -230,7 +256,26 @@ namespace FabstirHost.Tests.Registration
             Assert.DoesNotContain($"API port {box.ApiPort}/tcp", ex.Message);
             Assert.Equal(NodeStateStatus.Stopped, box.NodeState!.Status);
             await box.AssertNothingRunningAsync();
-            Assert.False(HostConfigStore.Load(box.Paths)?.Registered ?? false);
+            Assert.False(File.Exists(box.Paths.ConfigFile), "config.json was written although nothing was sent");
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(3)]
+        public async Task A_public_url_on_a_p2p_port_is_refused_before_the_node_starts(int offset)
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain);
+            RegistrationRequest request = box.Request();
+            request.NoStart = false;
+            request.Port = box.ApiPort;
+            request.PublicUrl = $"http://127.0.0.1:{box.ApiPort + offset}";
+
+            FabstirException ex = await FailsAsync(box, request, "PortConflict");
+
+            Assert.Contains($"port {box.ApiPort + offset} is one of the P2P ports {box.ApiPort + 1}", ex.Message);
+            Assert.Contains("-P2PPort", ex.Message);
+            Assert.Null(box.NodeState);
         }
 
         [Fact]

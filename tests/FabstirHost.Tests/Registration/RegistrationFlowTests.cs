@@ -227,6 +227,34 @@ namespace FabstirHost.Tests.Registration
         }
 
         [Fact]
+        public async Task Cancelling_after_registerNode_was_mined_still_saves_the_registration()
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain);
+            using var stop = new CancellationTokenSource();
+            HostRegistrar registrar = box.Registrar();
+            registrar.BeforeEachTransaction = (step, token) =>
+            {
+                // Ctrl+C once the host is registered, before its prices are sent.
+                if (step.Function == "setModelTokenPricing")
+                {
+                    stop.Cancel();
+                    token.ThrowIfCancellationRequested();
+                }
+
+                return Task.CompletedTask;
+            };
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(
+                () => registrar.RegisterAsync(box.Request(), box.Key, stop.Token));
+
+            Assert.True((await box.RecordAsync()).IsRegistered);
+            HostConfig config = HostConfigStore.Load(box.Paths)!;
+            Assert.True(config.Registered);
+            Assert.Equal(box.Key.Address, config.HostAddress);
+            Assert.Equal(box.LocalUrl, config.PublicUrl);
+        }
+
+        [Fact]
         public async Task An_allowance_already_given_is_not_approved_again()
         {
             using var box = await RegistrationSandbox.CreateAsync(_chain);

@@ -131,7 +131,8 @@ namespace FabstirHost.Core.Chain.HostManagement
 
         /// <summary>
         /// Plans withdrawing <paramref name="amount"/> of one token, or everything of the tokens
-        /// given (amount null). Checks the balances first: NoEarnings, InsufficientEarnings,
+        /// given (amount null). Refuses an amount for other than one token (AmountNeedsOneToken)
+        /// before reading anything, then checks the balances: NoEarnings, InsufficientEarnings,
         /// WithdrawAmountNotPositive, and WithdrawalCostsMoreThanAmount unless forced.
         /// </summary>
         public static async Task<WithdrawalPlan> PlanWithdrawAsync(
@@ -151,6 +152,18 @@ namespace FabstirHost.Core.Chain.HostManagement
                     $"The amount to withdraw must be more than 0 (got {Text(amount.Value)}). " +
                     "Leave out -Amount to withdraw everything. Nothing was sent.",
                     amount.Value);
+            }
+
+            if (amount.HasValue && tokens.Count != 1)
+            {
+                throw new FabstirException(
+                    HostManagementErrors.AmountNeedsOneToken,
+                    FabstirErrorCategory.InvalidArgument,
+                    $"-Amount {Text(amount.Value)} needs exactly one -Token, but " +
+                    (tokens.Count == 0 ? "none was given" : $"{tokens.Count} were: {string.Join(", ", tokens)}") +
+                    ". Give the one token to withdraw from (for example -Token USDC), or leave out -Amount " +
+                    "to withdraw everything of each. Nothing was sent.",
+                    string.Join(",", tokens));
             }
 
             var balances = await GetAsync(chain, host, tokens, cancellationToken).ConfigureAwait(false);
@@ -184,15 +197,6 @@ namespace FabstirHost.Core.Chain.HostManagement
             }
             else
             {
-                if (amount.HasValue)
-                {
-                    throw new FabstirException(
-                        HostManagementErrors.WithdrawAmountNotPositive,
-                        FabstirErrorCategory.InvalidArgument,
-                        "-Amount applies to one token; give one -Token with it. Nothing was sent.",
-                        amount.Value);
-                }
-
                 moving = nonZero;
                 plan.Add(HostTransactionStep.Create(chain, HostEarningsContract, contract,
                     new WithdrawMultipleEarningsFunction

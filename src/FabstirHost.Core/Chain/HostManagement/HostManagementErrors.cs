@@ -24,6 +24,7 @@ namespace FabstirHost.Core.Chain.HostManagement
         public const string InsufficientFab = "InsufficientFab";
         public const string NoEarnings = "NoEarnings";
         public const string WithdrawAmountNotPositive = "WithdrawAmountNotPositive";
+        public const string AmountNeedsOneToken = "AmountNeedsOneToken";
         public const string InsufficientEarnings = "InsufficientEarnings";
         public const string WithdrawalCostsMoreThanAmount = "WithdrawalCostsMoreThanAmount";
     }

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using FabstirHost.Core.Chain.HostManagement;
 using FabstirHost.Core.Config;
 using FabstirHost.Core.Network;
 using FabstirHost.Core.Node;
@@ -74,25 +75,23 @@ namespace FabstirHost.Core.Chain.Registration
                     $"{localOnly}. Clients elsewhere will not reach this host; register a public address.");
             }
 
-            (FabstirNode? node, bool startedHere) = await EnsureNodeAsync(input, key, cancellationToken)
+            (FabstirNode? node, NodeSettings? started) = await EnsureNodeAsync(input, key, cancellationToken)
                 .ConfigureAwait(false);
-            await VerifyPublicUrlAsync(input, startedHere, cancellationToken).ConfigureAwait(false);
-
-            var executor = new RegistrationExecutor(_chain, _log) { BeforeEachStep = BeforeEachTransaction };
             IReadOnlyList<FabstirTransaction> sent;
             try
             {
-                sent = await executor.ExecuteAsync(plan, key, input.Request.Transactions, cancellationToken)
-                    .ConfigureAwait(false);
+                await VerifyPublicUrlAsync(input, started != null, cancellationToken).ConfigureAwait(false);
+                sent = await SendAsync(plan, key, started, cancellationToken).ConfigureAwait(false);
             }
-            catch (FabstirException) when (plan.Record.IsRegistered || executor.Registered)
+            catch (Exception ex) when (started != null &&
+                (ex is FabstirException || ex is OperationCanceledException))
             {
-                // The host is on chain even though the run stopped: the configuration says so.
-                SaveConfig(plan);
+                // One rule for every failure: the node this run started goes, as it came; a node
+                // that was already running is left alone. The same command starts it again.
+                await StopStartedNodeAsync(ex as FabstirException).ConfigureAwait(false);
                 throw;
             }
 
-            SaveConfig(plan);
             _log.Verbose(sent.Count == 0
                 ? $"Nothing was sent: the registration of {plan.HostAddress} is unchanged."
                 : $"{plan.Status}: {sent.Count} transaction(s) mined. Saved '{_paths.ConfigFile}'.");
@@ -105,8 +104,87 @@ namespace FabstirHost.Core.Chain.Registration
             return new FabstirHostRegistration(plan, profile.ChainId, profile.NodeRegistry, sent, node);
         }
 
-        private void SaveConfig(RegistrationPlan plan)
+        /// <summary>
+        /// Sends the plan and saves config.json: after success, or when the host is registered
+        /// although the run stopped. A run that fails before that leaves config.json as it was.
+        /// </summary>
+        private async Task<IReadOnlyList<FabstirTransaction>> SendAsync(
+            RegistrationPlan plan,
+            HostKey key,
+            NodeSettings? started,
+            CancellationToken cancellationToken)
         {
+            if (plan.Record.IsRegistered && plan.Steps.Count > 0)
+            {
+                await RequireStillRegisteredAsync(plan, cancellationToken).ConfigureAwait(false);
+            }
+
+            var executor = new RegistrationExecutor(_chain, _log) { BeforeEachStep = BeforeEachTransaction };
+            IReadOnlyList<FabstirTransaction> sent;
+            try
+            {
+                sent = await executor.ExecuteAsync(plan, key, plan.Input.Request.Transactions, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (Exception ex) when ((ex is FabstirException || ex is OperationCanceledException) &&
+                (plan.Record.IsRegistered || executor.Registered))
+            {
+                // The host is on chain even though the run stopped, by a failure or by Ctrl+C: the
+                // configuration says so.
+                SaveConfig(plan, started);
+                throw;
+            }
+
+            SaveConfig(plan, started);
+            return sent;
+        }
+
+        /// <summary>
+        /// A plan of updates needs the host it read: a slash can have unregistered it since, and
+        /// the registry would refuse every update with a bare revert, so the record is read again.
+        /// </summary>
+        private async Task RequireStillRegisteredAsync(RegistrationPlan plan, CancellationToken cancellationToken)
+        {
+            var host = new HostContext(_chain, plan.HostAddress, HostConfigStore.Load(_paths));
+            try
+            {
+                await host.RequireRegisteredAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (FabstirException ex) when (ex.ErrorId == HostManagementErrors.HostNotRegistered)
+            {
+                ex.RecommendedAction = "Run the same command again: it reads the chain anew and registers " +
+                    "the host, staking the minimum FAB again.";
+                throw;
+            }
+        }
+
+        private async Task StopStartedNodeAsync(FabstirException? failure)
+        {
+            _log.Verbose("Stopping the node this command started, since the registration did not complete.");
+            await new NodeController(_paths).StopAsync(StopTimeout, _log, CancellationToken.None)
+                .ConfigureAwait(false);
+            if (failure == null)
+            {
+                _log.Warning("The node this command started was stopped, since the registration did not " +
+                    "complete. Run the same command again to start it and finish.");
+            }
+            else if (failure.ErrorId != RegistrationErrors.PublicUrlUnreachable)
+            {
+                const string stopped = "The node this command started was stopped, since the registration " +
+                    "did not complete; the same command starts it again.";
+                failure.RecommendedAction = failure.RecommendedAction == null
+                    ? stopped
+                    : stopped + " " + failure.RecommendedAction;
+            }
+        }
+
+        private void SaveConfig(RegistrationPlan plan, NodeSettings? started)
+        {
+            if (started != null)
+            {
+                NodeConfigWriter.Save(_paths, started);
+            }
+
             RegistrationConfig.Save(_paths, plan, _chain.Profile, plan.Input.Request.P2PPort);
         }
 
@@ -146,7 +224,11 @@ namespace FabstirHost.Core.Chain.Registration
             return ready && sameModel ? node : null;
         }
 
-        private async Task<(FabstirNode? Node, bool StartedHere)> EnsureNodeAsync(
+        /// <summary>
+        /// The node to register: the running one when it serves this model on this port, else one
+        /// started now, with the settings to save once the registration stands (null when none was).
+        /// </summary>
+        private async Task<(FabstirNode? Node, NodeSettings? Started)> EnsureNodeAsync(
             RegistrationInput input,
             HostKey key,
             CancellationToken cancellationToken)
@@ -154,20 +236,20 @@ namespace FabstirHost.Core.Chain.Registration
             if (input.Request.NoStart)
             {
                 _log.Verbose("Not starting the node (-NoStart).");
-                return (null, false);
+                return (null, null);
             }
 
             FabstirNode? running = await ReusableNodeAsync(input, cancellationToken).ConfigureAwait(false);
             if (running != null)
             {
                 _log.Verbose($"The node is already ready with this model (process {running.ProcessId}).");
-                return (running, false);
+                return (running, null);
             }
 
             NodeLaunchOptions options = LaunchOptions(input, key);
             FabstirNode node = await new NodeController(_paths).StartAsync(options, _log, cancellationToken)
                 .ConfigureAwait(false);
-            NodeConfigWriter.Save(_paths, new NodeSettings
+            var settings = new NodeSettings
             {
                 NodePath = node.NodePath ?? string.Empty,
                 ModelPath = node.ModelPath ?? options.ModelPath,
@@ -177,9 +259,9 @@ namespace FabstirHost.Core.Chain.Registration
                 Environment = options.Environment.Count == 0
                     ? null
                     : new Dictionary<string, string>(options.Environment),
-            });
+            };
 
-            return (node, true);
+            return (node, settings);
         }
 
         /// <summary>
@@ -224,16 +306,9 @@ namespace FabstirHost.Core.Chain.Registration
 
             // Diagnosed while the node still runs: once it is stopped, its ports would be reported
             // as closed, which is the stop's doing and not the cause.
-            FabstirException unreachable = PublicUrlCheck.Unreachable(result, input.ApiPort,
+            // The caller stops a node this command started, after this diagnosis.
+            throw PublicUrlCheck.Unreachable(result, input.ApiPort,
                 input.Request.P2PPort, startedHere ? "The node this command started was stopped." : null, _log);
-            if (startedHere)
-            {
-                _log.Verbose("Stopping the node this command started, since clients cannot reach it.");
-                await new NodeController(_paths).StopAsync(StopTimeout, _log, CancellationToken.None)
-                    .ConfigureAwait(false);
-            }
-
-            throw unreachable;
         }
     }
 }

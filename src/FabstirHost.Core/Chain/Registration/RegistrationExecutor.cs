@@ -102,10 +102,17 @@ namespace FabstirHost.Core.Chain.Registration
                 ? "No transaction of this run was mined."
                 : "Mined before the failure: " +
                     string.Join(", ", _mined.Select(t => $"{t.Function} {t.Hash}")) + ".";
-            int left = plan.Steps.Count - _mined.Count;
             int step = _mined.Count + 1;
+            int left = plan.Steps.Count - _mined.Count;
+            if (ex is TransactionOutcomeUnknownException unknown)
+            {
+                // Handed to the RPC: it may be on chain, so it is neither mined nor "not done".
+                sent += $" Sent, outcome unknown: {unknown.Function} {unknown.Hash} (step {step}).";
+                left--;
+            }
+
             _log.Warning($"The registration stopped at step {step} of {plan.Steps.Count}. {sent}");
-            string resume = $"{sent} {left} step(s) were not done. Run the same command again: it reads " +
+            string resume = $"{sent} {left} step(s) were not sent. Run the same command again: it reads " +
                 "the chain and sends only what is still missing.";
             ex.RecommendedAction = ex.RecommendedAction == null
                 ? resume

@@ -46,6 +46,14 @@ namespace FabstirHost.Core.Chain.Registration
         {
             Uri url = ValidateUrl(request.PublicUrl);
             int apiPort = ApiPortFor(url, request.Port);
+            if (!request.NoStart)
+            {
+                // Refused before the node starts: the probe would otherwise wait on a P2P listener.
+                int p2pPort = request.P2PPort ?? apiPort + 1;
+                Config.HostConfigRules.CheckPortsApart(apiPort, p2pPort);
+                Config.HostConfigRules.CheckPublicPortApart(url.Port, apiPort, p2pPort);
+            }
+
             IReadOnlyList<ModelSpec> models = ParseModels(request.Models, log);
             ModelSpec? served = FindServedModel(models, request, log);
             HostManagement.HostMetadataMerge.RefuseSecrets(request.Metadata);

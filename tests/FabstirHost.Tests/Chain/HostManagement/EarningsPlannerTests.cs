@@ -113,6 +113,23 @@ namespace FabstirHost.Tests.Chain.HostManagement
         }
 
         [Fact]
+        public async Task AnAmountWithOtherThanOneTokenIsRefusedBeforeTheChainIsRead()
+        {
+            ChainProfile local = _chain.Profile();
+            var offline = new FabstirChain(new ChainProfile(
+                "Custom", local.ChainId, $"http://127.0.0.1:{FreePort.Tcp()}", local.NodeRegistry,
+                local.ModelRegistry, local.HostEarnings, local.JobMarketplace, local.ProofSystem,
+                local.FabToken, local.UsdcToken));
+
+            var ex = await Assert.ThrowsAsync<FabstirHost.Core.FabstirException>(() =>
+                EarningsPlanner.PlanWithdrawAsync(offline, _chain.HostAddress, new[] { "Native", "USDC" },
+                    1m, false, new CollectingLog(), default));
+
+            Assert.Equal(HostManagementErrors.AmountNeedsOneToken, ex.ErrorId);
+            Assert.Contains("-Amount 1 needs exactly one -Token, but 2 were: Native, USDC", ex.Message);
+        }
+
+        [Fact]
         public async Task GasCostingMoreThanTheEthWithdrawnIsRefusedUnlessForced()
         {
             using HostKey key = Account(9);
