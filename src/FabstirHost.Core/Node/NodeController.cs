@@ -67,29 +67,35 @@ namespace FabstirHost.Core.Node
             ProcessLiveness node = state.NodePid.HasValue
                 ? ProcessIdentity.Check(state.NodePid.Value, state.NodeStartToken)
                 : ProcessLiveness.Gone;
-            if (supervisor != ProcessLiveness.Alive && node != ProcessLiveness.Alive)
+            IReadOnlyList<int> others = OtherSessionMembers(state);
+            if (supervisor != ProcessLiveness.Alive && node != ProcessLiveness.Alive && others.Count == 0)
             {
                 ReportNothingToStop(state, supervisor, node, log);
                 return false;
             }
 
             SecureFile.WriteAllTextAtomic(Paths.StopRequestFile, DateTime.UtcNow.ToString("o"));
-            if (node == ProcessLiveness.Alive)
+            if (node == ProcessLiveness.Alive || others.Count > 0)
             {
-                await StopNodeProcessAsync(state.NodePid!.Value, state.NodeStartToken, timeout, log, cancel)
-                    .ConfigureAwait(false);
+                await StopNodeProcessesAsync(state, timeout, log, cancel).ConfigureAwait(false);
             }
 
             if (supervisor == ProcessLiveness.Alive)
             {
                 await StopSupervisorAsync(state, log, cancel).ConfigureAwait(false);
             }
-            else
+            else if (node == ProcessLiveness.Alive)
             {
                 log.Warning($"The supervisor (process {state.SupervisorPid}) was not running; " +
                     "the node was stopped directly.");
             }
+            else
+            {
+                log.Warning($"The supervisor (process {state.SupervisorPid}) was not running, but processes " +
+                    $"the node had started were ({NodeSession.Describe(others)}); they were stopped.");
+            }
 
+            await EnsureSessionGoneAsync(state, log, cancel).ConfigureAwait(false);
             MarkStopped();
             SecureFile.TryDelete(Paths.StopRequestFile);
             return true;
@@ -178,7 +184,26 @@ namespace FabstirHost.Core.Node
         private void EnsureNotRunning()
         {
             NodeState? state = NodeStateStore.Load(Paths);
-            if (state == null || state.Status == NodeStateStatus.Stopped)
+            if (state == null)
+            {
+                return;
+            }
+
+            IReadOnlyList<int> left = OtherSessionMembers(state);
+            bool recordedAlive = state.Status != NodeStateStatus.Stopped
+                && (NodeAlive(state) || ProcessIdentity.Check(state.SupervisorPid, state.SupervisorStartToken)
+                    == ProcessLiveness.Alive);
+            if (left.Count > 0 && !recordedAlive)
+            {
+                throw new FabstirException(
+                    "NodeAlreadyRunning",
+                    FabstirErrorCategory.ResourceExists,
+                    $"Processes the last node of this instance ('{Paths.Home}') started are still running " +
+                    $"({NodeSession.Describe(left)}) and may hold its ports. Stop them with Stop-FabstirNode.",
+                    left[0]);
+            }
+
+            if (state.Status == NodeStateStatus.Stopped)
             {
                 return;
             }
@@ -414,6 +439,11 @@ namespace FabstirHost.Core.Node
 
         private async Task AbortAsync(SupervisorSession session, IOperationLog log)
         {
+            // Taken while the supervisor still runs: once it is gone, only its session id and start
+            // time tell which processes were its node's.
+            int supervisorPid = session.ProcessId;
+            string? supervisorToken = ProcessIdentity.StartToken(supervisorPid);
+            int? sessionId = NodeSession.OwnSession(supervisorPid);
             session.Abort();
             if (!await session.WaitForExitAsync(SupervisorExitGrace).ConfigureAwait(false))
             {
@@ -425,20 +455,37 @@ namespace FabstirHost.Core.Node
             // The supervisor stops the node on abort; make sure, by identity, that it did, and
             // return only once it is gone, so that a cancelled start leaves nothing behind.
             NodeState? state = TryLoadState();
-            if (state?.NodePid != null
-                && ProcessIdentity.Check(state.NodePid.Value, state.NodeStartToken) == ProcessLiveness.Alive)
+            if (state != null && state.SupervisorPid == supervisorPid)
             {
-                NodeSignals.Send(state.NodePid.Value, UnixNative.SIGKILL);
-                await GoneWithinAsync(state.NodePid.Value, state.NodeStartToken, DateTime.UtcNow + KillGrace,
-                    CancellationToken.None).ConfigureAwait(false);
+                sessionId ??= state.SessionId;
+                supervisorToken ??= state.SupervisorStartToken;
+                if (state.NodePid != null
+                    && ProcessIdentity.Check(state.NodePid.Value, state.NodeStartToken) == ProcessLiveness.Alive)
+                {
+                    NodeSignals.Send(state.NodePid.Value, UnixNative.SIGKILL);
+                    await GoneWithinAsync(state.NodePid.Value, state.NodeStartToken, DateTime.UtcNow + KillGrace,
+                        CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            IReadOnlyList<int> left = await NodeSession.StopAsync(sessionId, supervisorToken, TimeSpan.Zero,
+                TimeSpan.Zero, KillGrace, log.Verbose, CancellationToken.None).ConfigureAwait(false);
+            if (left.Count > 0)
+            {
+                log.Warning($"Processes of the node's session could not be killed: {NodeSession.Describe(left)}.");
             }
 
             MarkStopped();
             log.Verbose("The node and its supervisor were stopped.");
         }
 
-        private async Task StopNodeProcessAsync(
-            int pid, string? token, TimeSpan timeout, IOperationLog log, CancellationToken cancel)
+        /// <summary>
+        /// Stops the node and every other process of its supervisor's session (what a wrapper
+        /// script or the node itself started): SIGINT to all, then SIGTERM half-way through the
+        /// timeout, then SIGKILL.
+        /// </summary>
+        private async Task StopNodeProcessesAsync(
+            NodeState state, TimeSpan timeout, IOperationLog log, CancellationToken cancel)
         {
             DateTime started = DateTime.UtcNow;
             var steps = new[]
@@ -449,28 +496,109 @@ namespace FabstirHost.Core.Node
             };
             foreach (var step in steps)
             {
-                if (ProcessIdentity.Check(pid, token) != ProcessLiveness.Alive)
+                bool nodeAlive = NodeAlive(state);
+                IReadOnlyList<int> others = OtherSessionMembers(state);
+                if (!nodeAlive && others.Count == 0)
                 {
-                    break;
+                    return;
                 }
 
-                log.Verbose($"Sending {step.Name} to the node (process {pid}).");
-                NodeSignals.Send(pid, step.Signal);
-                if (await GoneWithinAsync(pid, token, started + step.Until, cancel).ConfigureAwait(false))
+                if (nodeAlive)
                 {
-                    log.Verbose($"The node (process {pid}) exited after {step.Name}.");
+                    log.Verbose($"Sending {step.Name} to the node (process {state.NodePid}).");
+                    NodeSignals.Send(state.NodePid!.Value, step.Signal);
+                }
+
+                if (others.Count > 0)
+                {
+                    log.Verbose($"Sending {step.Name} to the other processes of the node's session " +
+                        $"({NodeSession.Describe(others)}).");
+                    foreach (int pid in others)
+                    {
+                        NodeSignals.Send(pid, step.Signal);
+                    }
+                }
+
+                if (await NodeProcessesGoneWithinAsync(state, started + step.Until, cancel).ConfigureAwait(false))
+                {
+                    log.Verbose(nodeAlive
+                        ? $"The node (process {state.NodePid}) exited after {step.Name}."
+                        : $"The node's processes exited after {step.Name}.");
                     return;
                 }
             }
 
-            if (ProcessIdentity.Check(pid, token) == ProcessLiveness.Alive)
+            IReadOnlyList<int> left = OtherSessionMembers(state);
+            if (NodeAlive(state) || left.Count > 0)
             {
-                throw new FabstirException(
-                    "NodeStopFailed",
-                    FabstirErrorCategory.OperationTimeout,
-                    $"The node (process {pid}) is still running after SIGINT, SIGTERM and SIGKILL.",
-                    pid);
+                var pids = new List<int>(left);
+                if (NodeAlive(state))
+                {
+                    pids.Insert(0, state.NodePid!.Value);
+                }
+
+                throw StopFailed(pids);
             }
+        }
+
+        /// <summary>Once the supervisor is gone, nothing of its session may be left running.</summary>
+        private async Task EnsureSessionGoneAsync(NodeState state, IOperationLog log, CancellationToken cancel)
+        {
+            IReadOnlyList<int> left = NodeSession.Members(state.SessionId, state.SupervisorStartToken);
+            if (left.Count == 0)
+            {
+                return;
+            }
+
+            log.Warning($"Processes of the node's session still ran after its supervisor exited " +
+                $"({NodeSession.Describe(left)}); killing them.");
+            left = await NodeSession.StopAsync(state.SessionId, state.SupervisorStartToken, TimeSpan.Zero,
+                TimeSpan.Zero, KillGrace, log.Verbose, cancel).ConfigureAwait(false);
+            if (left.Count > 0)
+            {
+                throw StopFailed(left);
+            }
+        }
+
+        private static FabstirException StopFailed(IReadOnlyList<int> pids)
+        {
+            return new FabstirException(
+                "NodeStopFailed",
+                FabstirErrorCategory.OperationTimeout,
+                $"The node's processes ({NodeSession.Describe(pids)}) are still running after SIGINT, SIGTERM " +
+                "and SIGKILL. Look at them with 'ps -o pid,stat,cmd -p <pid>' (a process in state D waits " +
+                "on a device or disk), then run Stop-FabstirNode again.",
+                pids[0]);
+        }
+
+        private static bool NodeAlive(NodeState state)
+        {
+            return state.NodePid.HasValue
+                && ProcessIdentity.Check(state.NodePid.Value, state.NodeStartToken) == ProcessLiveness.Alive;
+        }
+
+        /// <summary>The processes of the supervisor's session other than the node and the supervisor.</summary>
+        private static IReadOnlyList<int> OtherSessionMembers(NodeState state)
+        {
+            return NodeSession.Members(state.SessionId, state.SupervisorStartToken)
+                .Where(pid => pid != state.NodePid)
+                .ToList();
+        }
+
+        private static async Task<bool> NodeProcessesGoneWithinAsync(
+            NodeState state, DateTime until, CancellationToken cancel)
+        {
+            while (NodeAlive(state) || OtherSessionMembers(state).Count > 0)
+            {
+                if (DateTime.UtcNow >= until)
+                {
+                    return false;
+                }
+
+                await Task.Delay(PollInterval, cancel).ConfigureAwait(false);
+            }
+
+            return true;
         }
 
         private async Task StopSupervisorAsync(NodeState state, IOperationLog log, CancellationToken cancel)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using FabstirHost.Core.Config;
 
 namespace FabstirHost.Core.Node
@@ -39,6 +40,20 @@ namespace FabstirHost.Core.Node
                 : ProcessLiveness.Gone;
             node.SupervisorAlive = supervisor == ProcessLiveness.Alive;
             node.Status = StatusOf(state, supervisor, process, node);
+            if (!node.SupervisorAlive && process != ProcessLiveness.Alive
+                && (node.Status == NodeStatus.Stopped || node.Status == NodeStatus.CrashLoop
+                    || node.Status == NodeStatus.Stale))
+            {
+                // A node behind a wrapper script, or a process the node started, can outlive both
+                // recorded processes and still hold the ports.
+                IReadOnlyList<int> left = NodeSession.Members(state.SessionId, state.SupervisorStartToken);
+                if (left.Count > 0)
+                {
+                    node.Status = NodeStatus.Stale;
+                    node.Detail = $"Processes the node started are still running ({NodeSession.Describe(left)}), " +
+                        "although the node and its supervisor are gone; Stop-FabstirNode stops them.";
+                }
+            }
             if (process == ProcessLiveness.Alive)
             {
                 node.ProcessId = state.NodePid;

@@ -30,6 +30,12 @@ namespace FabstirHost.Core.Node
 
         public string? SupervisorStartToken { get; set; }
 
+        /// <summary>
+        /// The session the supervisor leads (its own id), holding the node and whatever the node
+        /// started; null when the supervisor could not start a session of its own.
+        /// </summary>
+        public int? SessionId { get; set; }
+
         public int? NodePid { get; set; }
 
         public string? NodeStartToken { get; set; }
