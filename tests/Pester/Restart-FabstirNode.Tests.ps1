@@ -41,6 +41,16 @@ Describe 'Restart-FabstirNode' {
         $node.ModelPath | Should -Be (Join-Path $t.Home 'from-config.gguf')
     }
 
+    It 'refuses an API_PORT saved in config.json instead of starting the node on another port' {
+        Set-Content (Join-Path $t.Home 'config.json') (@{
+            modelPath = $t.Model; apiPort = $t.Port; nodePath = $t.Node; environment = @{ API_PORT = "$($t.Port + 10)" }
+        } | ConvertTo-Json)
+
+        { Restart-FabstirNode -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ReservedEnvironmentVariable,FabstirHost.Commands.RestartFabstirNodeCommand'
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
+    }
+
     It 'says what to give when nothing was ever started or configured' {
         { Restart-FabstirNode -ErrorAction Stop } |
             Should -Throw -ErrorId 'NodeSettingsMissing,FabstirHost.Commands.RestartFabstirNodeCommand'
