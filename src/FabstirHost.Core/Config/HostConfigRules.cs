@@ -15,6 +15,7 @@ namespace FabstirHost.Core.Config
     {
         public const string SecretInEnvironmentErrorId = "SecretInEnvironment";
         public const string InvalidEnvironmentNameErrorId = "InvalidEnvironmentName";
+        public const string InvalidEnvironmentValueErrorId = "InvalidEnvironmentValue";
         public const string ReservedEnvironmentVariableErrorId = "ReservedEnvironmentVariable";
         public const string InvalidLogLevelErrorId = "InvalidLogLevel";
         public const string InvalidPortErrorId = "InvalidPort";
@@ -44,14 +45,14 @@ namespace FabstirHost.Core.Config
         };
 
         private static readonly Regex EnvironmentName =
-            new Regex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
+            new Regex("^[A-Za-z_][A-Za-z0-9_]*\\z", RegexOptions.CultureInvariant);
 
         private const string Level = "(?:error|warn|info|debug|trace|off)";
 
         // RUST_LOG directives, separated by commas: a level, or target=level. A bare target is valid
         // RUST_LOG too, but as a -LogLevel it is far more often a misspelt level ("verbose").
         private static readonly Regex LogDirective = new Regex(
-            $"^(?:{Level}|[A-Za-z0-9_:.-]+={Level})$",
+            $"^(?:{Level}|[A-Za-z0-9_:.-]+={Level})\\z",
             RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
         public static string AbsolutePath(string path, string what)
@@ -176,6 +177,25 @@ namespace FabstirHost.Core.Config
                     "stored in plain text, so it was not saved. Keep the host key in the keystore " +
                     "(New-FabstirWallet or Import-FabstirWallet); pass other secrets to the node through " +
                     "the environment of the session that starts it.",
+                    name);
+            }
+        }
+
+        /// <summary>
+        /// One variable for the node, as -Environment or config.json gives it: the name obeys
+        /// <see cref="EnvironmentVariable"/>, and the value holds no NUL character, which no
+        /// environment can carry (the value would be cut short, or the start would fail).
+        /// </summary>
+        public static void EnvironmentEntry(string name, string? value)
+        {
+            EnvironmentVariable(name);
+            if (value != null && value.IndexOf('\0') >= 0)
+            {
+                throw new FabstirException(
+                    InvalidEnvironmentValueErrorId,
+                    FabstirErrorCategory.InvalidArgument,
+                    $"The value of the environment variable '{name}' contains a NUL character (at position " +
+                    $"{value.IndexOf('\0')}), which an environment cannot hold. Give the value without it.",
                     name);
             }
         }

@@ -227,6 +227,14 @@ namespace FabstirHost.Core.Node
 
         private static NodeSettings Prepare(NodeLaunchOptions options, IOperationLog log)
         {
+            // The same rules as Set-FabstirHostConfig, since a successful start saves these values.
+            string? logLevel = options.LogLevel == null ? null : HostConfigRules.LogLevel(options.LogLevel);
+            options.LogLevel = logLevel;
+            foreach (KeyValuePair<string, string> pair in options.Environment)
+            {
+                HostConfigRules.EnvironmentEntry(pair.Key, pair.Value);
+            }
+
             string? nodePath = NodeEnvironment.ResolveNodePath(options.NodePath);
             Preflight.CheckBinary(nodePath);
             log.Verbose($"Node binary: '{nodePath}'.");
@@ -252,7 +260,7 @@ namespace FabstirHost.Core.Node
                 ModelPath = modelPath,
                 ApiPort = options.ApiPort,
                 P2PPort = options.EffectiveP2PPort,
-                LogLevel = options.LogLevel,
+                LogLevel = logLevel,
                 Environment = options.Environment.Count == 0
                     ? null
                     : new Dictionary<string, string>(options.Environment),
