@@ -673,6 +673,7 @@ namespace FabstirHost.Core.Node
             }
 
             state.Status = NodeStateStatus.Stopped;
+            state.Phase = null;
             state.NodePid = null;
             state.NodeStartToken = null;
             NodeStateStore.Save(Paths, state);

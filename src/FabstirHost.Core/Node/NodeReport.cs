@@ -31,7 +31,6 @@ namespace FabstirHost.Core.Node
             node.LastExitCode = state.LastExitCode;
             node.LastExitTime = state.LastExitAt;
             node.LogPath = state.LogPath ?? node.LogPath;
-            node.Phase = state.Phase;
             node.SupervisorProcessId = state.SupervisorPid;
 
             ProcessLiveness supervisor = ProcessIdentity.Check(state.SupervisorPid, state.SupervisorStartToken);
@@ -40,6 +39,9 @@ namespace FabstirHost.Core.Node
                 : ProcessLiveness.Gone;
             node.SupervisorAlive = supervisor == ProcessLiveness.Alive;
             node.Status = StatusOf(state, supervisor, process, node);
+
+            // The phase says how far a start got; in any other status it would only mislead.
+            node.Phase = node.Status == NodeStatus.Starting ? state.Phase ?? NodePhase.Launching : (NodePhase?)null;
             if (!node.SupervisorAlive && process != ProcessLiveness.Alive
                 && (node.Status == NodeStatus.Stopped || node.Status == NodeStatus.CrashLoop
                     || node.Status == NodeStatus.Stale))

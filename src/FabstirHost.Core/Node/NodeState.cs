@@ -24,7 +24,8 @@ namespace FabstirHost.Core.Node
 
         public NodeStateStatus Status { get; set; }
 
-        public NodePhase Phase { get; set; }
+        /// <summary>The last readiness phase reached while the status is Starting; null otherwise.</summary>
+        public NodePhase? Phase { get; set; }
 
         public int SupervisorPid { get; set; }
 

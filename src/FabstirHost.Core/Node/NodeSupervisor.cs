@@ -132,6 +132,7 @@ namespace FabstirHost.Core.Node
                 UpdateState(s =>
                 {
                     s.Status = NodeStateStatus.Restarting;
+                    s.Phase = null;
                     s.RestartCount++;
                 });
                 log.WriteLine(NodeLogFormat.SupervisorTag,
@@ -332,7 +333,13 @@ namespace FabstirHost.Core.Node
 
         private void OnPhase(NodePhase phase)
         {
-            UpdateState(s => s.Phase = phase);
+            UpdateState(s =>
+            {
+                if (s.Status == NodeStateStatus.Starting)
+                {
+                    s.Phase = phase;
+                }
+            });
             _events.Send(new SupervisorEvent { Event = SupervisorEvents.Phase, Phase = phase });
         }
 
@@ -344,7 +351,7 @@ namespace FabstirHost.Core.Node
                     UpdateState(s =>
                     {
                         s.Status = NodeStateStatus.Ready;
-                        s.Phase = NodePhase.Running;
+                        s.Phase = null;
                         s.ReadyAt = DateTime.UtcNow;
                     });
                     _events.Send(new SupervisorEvent { Event = SupervisorEvents.Ready });
@@ -406,6 +413,7 @@ namespace FabstirHost.Core.Node
             UpdateState(s =>
             {
                 s.Status = status;
+                s.Phase = null;
                 s.NodePid = null;
                 s.NodeStartToken = null;
             });
