@@ -45,31 +45,37 @@ namespace FabstirHost.Core.Node
 
             var supervisor = new NodeSupervisor(settings, key, events);
             key = null;
-            var control = new Thread(() => ReadControl(input, supervisor, events)) { IsBackground = true };
+            var control = new Thread(() => ReadControl(input, supervisor.Abort, events.Stop)) { IsBackground = true };
             control.Start();
             return supervisor.RunAsync().GetAwaiter().GetResult();
         }
 
-        private static void ReadControl(StreamReader input, NodeSupervisor supervisor, SupervisorEventWriter events)
+        /// <summary>
+        /// Waits for the launching command's word: "detach" leaves the node running; anything else,
+        /// the end of stdin or a failure to read it stops the node, since nobody would be left to
+        /// report to or to stop it.
+        /// </summary>
+        internal static void ReadControl(TextReader input, Action abort, Action detach)
         {
             string? command;
             try
             {
                 command = input.ReadLine();
             }
-            catch (IOException)
+            catch (Exception)
             {
+                // Whatever broke the pipe, the launcher can no longer be heard: treat it as gone.
                 command = null;
             }
 
             if (command == DetachCommand)
             {
                 // From now on nobody listens; events would only meet a broken pipe.
-                events.Stop();
+                detach();
                 return;
             }
 
-            supervisor.Abort();
+            abort();
         }
     }
 }
