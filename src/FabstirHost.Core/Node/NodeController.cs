@@ -261,6 +261,8 @@ namespace FabstirHost.Core.Node
                 ApiPort = options.ApiPort,
                 P2PPort = options.EffectiveP2PPort,
                 LogLevel = logLevel,
+                MaxRestarts = options.MaxRestarts,
+                RestartDelayMs = (int)options.RestartDelay.TotalMilliseconds,
                 Environment = options.Environment.Count == 0
                     ? null
                     : new Dictionary<string, string>(options.Environment),

@@ -72,6 +72,12 @@ namespace FabstirHost.Core.Node
 
         public string? LogLevel { get; set; }
 
+        /// <summary>Crashes in a row after which the supervisor gives up; null for the default.</summary>
+        public int? MaxRestarts { get; set; }
+
+        /// <summary>The first restart delay in milliseconds; null for the default.</summary>
+        public int? RestartDelayMs { get; set; }
+
         /// <summary>The user's own overrides, as given.</summary>
         public Dictionary<string, string>? Environment { get; set; }
     }
