@@ -24,6 +24,15 @@ namespace FabstirHost.Core.Node
         /// </summary>
         public static int Run()
         {
+            return Run(null);
+        }
+
+        /// <summary>
+        /// As <see cref="Run()"/>, for the home named on the command line; settings for another
+        /// home are refused, so that the command line never misleads.
+        /// </summary>
+        public static int Run(string? home)
+        {
             // A session of its own: the terminal's Ctrl+C and hang-up no longer reach it.
             if (!UnixNative.IsWindows)
             {
@@ -40,6 +49,16 @@ namespace FabstirHost.Core.Node
             if (settings == null)
             {
                 events.Send(new SupervisorEvent { Event = SupervisorEvents.Failed, Message = "no settings on stdin" });
+                return 2;
+            }
+
+            if (home != null && !string.Equals(home, settings.Home, StringComparison.Ordinal))
+            {
+                events.Send(new SupervisorEvent
+                {
+                    Event = SupervisorEvents.Failed,
+                    Message = $"the settings are for the home '{settings.Home}', not '{home}' as its command line says",
+                });
                 return 2;
             }
 

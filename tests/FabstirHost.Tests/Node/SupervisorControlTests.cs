@@ -32,6 +32,17 @@ namespace FabstirHost.Tests.Node
             Assert.False(detach);
         }
 
+        [Fact]
+        public async Task The_supervisors_command_line_names_its_home()
+        {
+            using var sandbox = new NodeSandbox();
+            FabstirNode node = await sandbox.StartAsync();
+
+            string commandLine = File.ReadAllText($"/proc/{node.SupervisorProcessId}/cmdline").Replace('\0', ' ');
+
+            Assert.Contains($"SupervisorProgram]::Run('{sandbox.Home}')", commandLine);
+        }
+
         private sealed class FailingReader : TextReader
         {
             public override string? ReadLine() => throw new InvalidOperationException("the stream is unusable");
