@@ -298,7 +298,7 @@ namespace FabstirHost.Core.Node
             log.Verbose($"Supervisor started, process {session.ProcessId}; waiting for the node to be ready.");
             try
             {
-                await WaitForReadinessAsync(session, options.ReadyTimeout, deadline, () => phase, cancel)
+                await WaitForReadinessAsync(session, settings.NodePath, options.ReadyTimeout, deadline, () => phase, cancel)
                     .ConfigureAwait(false);
                 NodeProbeResult health = await WaitForHealthAsync(settings.ApiPort, deadline, cancel)
                     .ConfigureAwait(false);
@@ -360,6 +360,7 @@ namespace FabstirHost.Core.Node
 
         private async Task WaitForReadinessAsync(
             SupervisorSession session,
+            string nodePath,
             TimeSpan readyTimeout,
             DateTime deadline,
             Func<NodePhase> phase,
@@ -393,13 +394,25 @@ namespace FabstirHost.Core.Node
                         "run without inference. Check the model file and that it fits the GPU.",
                         Paths.StateFile);
                 case SupervisorEvents.Exited:
+                    List<string> lines = outcome.LastLines ?? new List<string>();
                     throw new FabstirException(
                         "NodeExitedEarly",
                         FabstirErrorCategory.InvalidResult,
                         $"The node {ExitDescription.Describe(outcome.ExitCode)} before it was ready (phase {outcome.Phase}). " +
-                        "Its last lines:" + Environment.NewLine + string.Join(Environment.NewLine,
-                            (outcome.LastLines ?? new List<string>()).Select(l => "    " + l)),
+                        (lines.Count == 0
+                            ? $"It printed nothing: check that '{nodePath}' is fabstir-llm-node."
+                            : "Its last lines:" + Environment.NewLine +
+                                string.Join(Environment.NewLine, lines.Select(l => "    " + l))),
                         session.NodeProcessId);
+                case SupervisorEvents.SpawnFailed:
+                    throw new FabstirException(
+                        "NodeBinaryNotRunnable",
+                        FabstirErrorCategory.InvalidData,
+                        $"The node binary '{nodePath}' could not be run ({outcome.Message}). Check that it " +
+                        "is a fabstir-llm-node built for this machine's architecture (see 'file " +
+                        $"{nodePath}' and 'uname -m'), or, for a script, that its first line is a #! line " +
+                        "naming its interpreter.",
+                        nodePath);
                 default:
                     string stderr = session.StderrTail();
                     throw new FabstirException(

@@ -159,7 +159,11 @@ namespace FabstirHost.Core.Node
             {
                 log.WriteLine(NodeLogFormat.SupervisorTag,
                     $"could not start '{_settings.Node.NodePath}': {ex.Message}");
-                _events.Send(new SupervisorEvent { Event = SupervisorEvents.Failed, Message = ex.Message });
+                // The runtime's text wraps the system's reason in its own words; the reason is what helps.
+                string reason = ex is System.ComponentModel.Win32Exception win32
+                    ? new System.ComponentModel.Win32Exception(win32.NativeErrorCode).Message
+                    : ex.Message;
+                _events.Send(new SupervisorEvent { Event = SupervisorEvents.SpawnFailed, Message = reason });
                 return new RunResult { SpawnFailed = true };
             }
 
