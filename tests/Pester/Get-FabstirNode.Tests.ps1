@@ -16,6 +16,18 @@ Describe 'Get-FabstirNode' {
         $node = Get-FabstirNode
         $node.Status | Should -Be 'Stopped'
         $node.ProcessId | Should -BeNullOrEmpty
+        $node.Phase | Should -BeNullOrEmpty
+    }
+
+    It 'shows no phase once the node is stopped, in the object, the state file or the table' {
+        Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node | Stop-FabstirNode
+
+        $node = Get-FabstirNode
+        $node.Status | Should -Be 'Stopped'
+        $node.Phase | Should -BeNullOrEmpty
+        (Get-Content (Join-Path $t.Home 'node/state.json') -Raw | ConvertFrom-Json).PSObject.Properties.Name |
+            Should -Not -Contain 'phase'
+        $node | Format-Table | Out-String | Should -Not -Match 'Running'
     }
 
     It 'reports a running node with its processes, health, version and log' {

@@ -80,6 +80,22 @@ Describe 'Set-FabstirHostConfig' {
         Get-Content $script:configFile -Raw | Should -Not -Match '0x59c6'
     }
 
+    It 'refuses the module-owned variable <Name>, naming the parameter to use, and writes nothing' -TestCases @(
+        @{ Name = 'API_PORT'; Parameter = '-ApiPort' }
+        @{ Name = 'P2P_PORT'; Parameter = '-P2PPort' }
+        @{ Name = 'MODEL_PATH'; Parameter = '-ModelPath' }
+    ) {
+        { Set-FabstirHostConfig -Environment @{ $Name = 'abc' } -ErrorAction Stop } |
+            Should -Throw -ErrorId "ReservedEnvironmentVariable$fqidSuffix" -ExpectedMessage "*$Parameter*"
+        Test-Path $script:configFile | Should -BeFalse
+    }
+
+    It 'still removes a module-owned variable saved by hand' {
+        Set-Content $script:configFile (@{ environment = @{ API_PORT = '18095'; KEEP = '1' } } | ConvertTo-Json)
+        Set-FabstirHostConfig -Environment @{ API_PORT = $null }
+        (Get-FabstirHostConfig).Environment.Keys | Should -Be @('KEEP')
+    }
+
     It 'reports a damaged config.json and does not replace it' {
         Set-Content $script:configFile '{ broken'
 

@@ -232,11 +232,54 @@ Describe 'Start-FabstirNode' {
         @{ Name = ''; ErrorId = 'InvalidEnvironmentName' }
         @{ Name = 'A=B'; ErrorId = 'InvalidEnvironmentName' }
         @{ Name = 'HF_TOKEN'; ErrorId = 'SecretInEnvironment' }
+        @{ Name = 'HOST_PRIVATE_KEY'; ErrorId = 'SecretInEnvironment' }
+        @{ Name = 'API_PORT'; ErrorId = 'ReservedEnvironmentVariable' }
+        @{ Name = 'P2P_PORT'; ErrorId = 'ReservedEnvironmentVariable' }
+        @{ Name = 'MODEL_PATH'; ErrorId = 'ReservedEnvironmentVariable' }
     ) {
         { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node -Environment @{ $Name = 'x' } -ErrorAction Stop } |
             Should -Throw -ErrorId "$ErrorId$errorSuffix"
         Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
         Test-Path (Join-Path $t.Home 'config.json') | Should -BeFalse
+    }
+
+    It 'refuses what Set-FabstirHostConfig refuses: <Case>, before starting or saving anything' -TestCases @(
+        @{ Case = 'a log level with a newline'; Arguments = @{ LogLevel = "bad`nlevel" }; ErrorId = 'InvalidLogLevel' }
+        @{ Case = 'a misspelt log level'; Arguments = @{ LogLevel = 'verbose' }; ErrorId = 'InvalidLogLevel' }
+        @{ Case = 'a NUL in a value'; Arguments = @{ Environment = @{ FOO = "a`0b" } }; ErrorId = 'InvalidEnvironmentValue' }
+        @{ Case = 'a newline after a name'; Arguments = @{ Environment = @{ "FOO`n" = 'x' } }; ErrorId = 'InvalidEnvironmentName' }
+    ) {
+        { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node @Arguments -ErrorAction Stop } |
+            Should -Throw -ErrorId "$ErrorId$errorSuffix"
+        { Set-FabstirHostConfig @Arguments -ErrorAction Stop } |
+            Should -Throw -ErrorId "$ErrorId,FabstirHost.Commands.SetFabstirHostConfigCommand"
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
+        Test-Path (Join-Path $t.Home 'config.json') | Should -BeFalse
+    }
+
+    It 'refuses a log level saved by hand in config.json that Set-FabstirHostConfig would refuse' {
+        Set-Content (Join-Path $t.Home 'config.json') (@{
+            modelPath = $t.Model; apiPort = $t.Port; nodePath = $t.Node; logLevel = 'verbose'
+        } | ConvertTo-Json)
+
+        { Start-FabstirNode -ErrorAction Stop } | Should -Throw -ErrorId "InvalidLogLevel$errorSuffix"
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
+    }
+
+    It 'refuses an API_PORT that would override -Port, naming the parameter to use' {
+        { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node -Environment @{ API_PORT = "$($t.Port + 10)" } -ErrorAction Stop } |
+            Should -Throw -ErrorId "ReservedEnvironmentVariable$errorSuffix" -ExpectedMessage '*-Port*'
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a module-owned variable saved in config.json, saying how to remove it' {
+        Set-Content (Join-Path $t.Home 'config.json') (@{
+            modelPath = $t.Model; apiPort = $t.Port; nodePath = $t.Node; environment = @{ P2P_PORT = 'abc' }
+        } | ConvertTo-Json)
+
+        { Start-FabstirNode -ErrorAction Stop } |
+            Should -Throw -ErrorId "ReservedEnvironmentVariable$errorSuffix" -ExpectedMessage '*-P2PPort*P2P_PORT = $null*'
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
     }
 
     It 'refuses a malformed private key from <Source> before starting anything, without showing it' -TestCases @(

@@ -160,7 +160,7 @@ namespace FabstirHost.Core.Config
                     continue;
                 }
 
-                HostConfigRules.EnvironmentVariable(entry.Key);
+                HostConfigRules.EnvironmentEntry(entry.Key, entry.Value);
                 merged[entry.Key] = entry.Value!;
             }
 

@@ -15,10 +15,14 @@ namespace FabstirHost.Core.Config
     {
         public const string SecretInEnvironmentErrorId = "SecretInEnvironment";
         public const string InvalidEnvironmentNameErrorId = "InvalidEnvironmentName";
+        public const string InvalidEnvironmentValueErrorId = "InvalidEnvironmentValue";
+        public const string ReservedEnvironmentVariableErrorId = "ReservedEnvironmentVariable";
         public const string InvalidLogLevelErrorId = "InvalidLogLevel";
         public const string InvalidPortErrorId = "InvalidPort";
         public const string PortConflictErrorId = "PortConflict";
         public const string InvalidPathErrorId = "InvalidPath";
+
+        private const string NodeKeyVariable = "HOST_PRIVATE_KEY";
 
         /// <summary>The highest first P2P port: the node also uses the two ports after it.</summary>
         public const int MaxP2PPort = 65533;
@@ -29,15 +33,26 @@ namespace FabstirHost.Core.Config
             "KEY", "SECRET", "PASSWORD", "PASSWD", "MNEMONIC", "CREDENTIAL", "PRIVATE", "TOKEN",
         };
 
+        /// <summary>
+        /// Variables the module sets itself from its own parameters: an override would make the node
+        /// load, listen or sign other than the module checks and watches.
+        /// </summary>
+        private static readonly (string Name, string Instead)[] ModuleOwned =
+        {
+            ("MODEL_PATH", "-ModelPath"),
+            ("API_PORT", "-Port (Start-FabstirNode) or -ApiPort (Set-FabstirHostConfig)"),
+            ("P2P_PORT", "-P2PPort"),
+        };
+
         private static readonly Regex EnvironmentName =
-            new Regex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
+            new Regex("^[A-Za-z_][A-Za-z0-9_]*\\z", RegexOptions.CultureInvariant);
 
         private const string Level = "(?:error|warn|info|debug|trace|off)";
 
         // RUST_LOG directives, separated by commas: a level, or target=level. A bare target is valid
         // RUST_LOG too, but as a -LogLevel it is far more often a misspelt level ("verbose").
         private static readonly Regex LogDirective = new Regex(
-            $"^(?:{Level}|[A-Za-z0-9_:.-]+={Level})$",
+            $"^(?:{Level}|[A-Za-z0-9_:.-]+={Level})\\z",
             RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
         public static string AbsolutePath(string path, string what)
@@ -124,8 +139,9 @@ namespace FabstirHost.Core.Config
         }
 
         /// <summary>
-        /// Refuses names that are not variable names, and names that look like secrets: config.json
-        /// is not encrypted, and the host key belongs in the keystore.
+        /// Refuses names that are not variable names, the variables the module sets from its own
+        /// parameters (MODEL_PATH, API_PORT, P2P_PORT, HOST_PRIVATE_KEY), and names that look like
+        /// secrets: config.json is not encrypted, and the host key belongs in the keystore.
         /// </summary>
         public static void EnvironmentVariable(string name)
         {
@@ -139,7 +155,34 @@ namespace FabstirHost.Core.Config
                     name);
             }
 
+            foreach ((string owned, string instead) in ModuleOwned)
+            {
+                if (string.Equals(name, owned, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new FabstirException(
+                        ReservedEnvironmentVariableErrorId,
+                        FabstirErrorCategory.InvalidArgument,
+                        $"'{name}' cannot be given as an environment variable: FabstirHost sets it itself, " +
+                        $"and checks and watches the node by it. Give it with {instead} instead, and leave it " +
+                        "out of -Environment (a saved one is removed by Set-FabstirHostConfig -Environment " +
+                        $"@{{ {owned} = $null }}).",
+                        name);
+                }
+            }
+
             string upper = name.ToUpperInvariant();
+            if (upper == NodeKeyVariable)
+            {
+                throw new FabstirException(
+                    SecretInEnvironmentErrorId,
+                    FabstirErrorCategory.SecurityError,
+                    $"'{name}' cannot be given as an environment variable: FabstirHost passes the host's key " +
+                    "to the node itself, over a pipe, and config.json is stored in plain text. Give the key " +
+                    "with -PrivateKey, the FABSTIR_HOST_PRIVATE_KEY variable, or the keystore " +
+                    "(New-FabstirWallet or Import-FabstirWallet).",
+                    name);
+            }
+
             if (IsContractAddressVariable(upper))
             {
                 return;
@@ -155,6 +198,25 @@ namespace FabstirHost.Core.Config
                     "stored in plain text, so it was not saved. Keep the host key in the keystore " +
                     "(New-FabstirWallet or Import-FabstirWallet); pass other secrets to the node through " +
                     "the environment of the session that starts it.",
+                    name);
+            }
+        }
+
+        /// <summary>
+        /// One variable for the node, as -Environment or config.json gives it: the name obeys
+        /// <see cref="EnvironmentVariable"/>, and the value holds no NUL character, which no
+        /// environment can carry (the value would be cut short, or the start would fail).
+        /// </summary>
+        public static void EnvironmentEntry(string name, string? value)
+        {
+            EnvironmentVariable(name);
+            if (value != null && value.IndexOf('\0') >= 0)
+            {
+                throw new FabstirException(
+                    InvalidEnvironmentValueErrorId,
+                    FabstirErrorCategory.InvalidArgument,
+                    $"The value of the environment variable '{name}' contains a NUL character (at position " +
+                    $"{value.IndexOf('\0')}), which an environment cannot hold. Give the value without it.",
                     name);
             }
         }

@@ -33,8 +33,8 @@ namespace FabstirHost.Core.Node
 
         public NodeStatus Status { get; internal set; }
 
-        /// <summary>The last readiness phase reached, while starting.</summary>
-        public NodePhase Phase { get; internal set; }
+        /// <summary>The last readiness phase reached while the status is Starting; null in every other status.</summary>
+        public NodePhase? Phase { get; internal set; }
 
         public int? ProcessId { get; internal set; }
 

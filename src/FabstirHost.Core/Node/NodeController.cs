@@ -67,29 +67,35 @@ namespace FabstirHost.Core.Node
             ProcessLiveness node = state.NodePid.HasValue
                 ? ProcessIdentity.Check(state.NodePid.Value, state.NodeStartToken)
                 : ProcessLiveness.Gone;
-            if (supervisor != ProcessLiveness.Alive && node != ProcessLiveness.Alive)
+            IReadOnlyList<int> others = OtherSessionMembers(state);
+            if (supervisor != ProcessLiveness.Alive && node != ProcessLiveness.Alive && others.Count == 0)
             {
                 ReportNothingToStop(state, supervisor, node, log);
                 return false;
             }
 
             SecureFile.WriteAllTextAtomic(Paths.StopRequestFile, DateTime.UtcNow.ToString("o"));
-            if (node == ProcessLiveness.Alive)
+            if (node == ProcessLiveness.Alive || others.Count > 0)
             {
-                await StopNodeProcessAsync(state.NodePid!.Value, state.NodeStartToken, timeout, log, cancel)
-                    .ConfigureAwait(false);
+                await StopNodeProcessesAsync(state, timeout, log, cancel).ConfigureAwait(false);
             }
 
             if (supervisor == ProcessLiveness.Alive)
             {
                 await StopSupervisorAsync(state, log, cancel).ConfigureAwait(false);
             }
-            else
+            else if (node == ProcessLiveness.Alive)
             {
                 log.Warning($"The supervisor (process {state.SupervisorPid}) was not running; " +
                     "the node was stopped directly.");
             }
+            else
+            {
+                log.Warning($"The supervisor (process {state.SupervisorPid}) was not running, but processes " +
+                    $"the node had started were ({NodeSession.Describe(others)}); they were stopped.");
+            }
 
+            await EnsureSessionGoneAsync(state, log, cancel).ConfigureAwait(false);
             MarkStopped();
             SecureFile.TryDelete(Paths.StopRequestFile);
             return true;
@@ -178,7 +184,26 @@ namespace FabstirHost.Core.Node
         private void EnsureNotRunning()
         {
             NodeState? state = NodeStateStore.Load(Paths);
-            if (state == null || state.Status == NodeStateStatus.Stopped)
+            if (state == null)
+            {
+                return;
+            }
+
+            IReadOnlyList<int> left = OtherSessionMembers(state);
+            bool recordedAlive = state.Status != NodeStateStatus.Stopped
+                && (NodeAlive(state) || ProcessIdentity.Check(state.SupervisorPid, state.SupervisorStartToken)
+                    == ProcessLiveness.Alive);
+            if (left.Count > 0 && !recordedAlive)
+            {
+                throw new FabstirException(
+                    "NodeAlreadyRunning",
+                    FabstirErrorCategory.ResourceExists,
+                    $"Processes the last node of this instance ('{Paths.Home}') started are still running " +
+                    $"({NodeSession.Describe(left)}) and may hold its ports. Stop them with Stop-FabstirNode.",
+                    left[0]);
+            }
+
+            if (state.Status == NodeStateStatus.Stopped)
             {
                 return;
             }
@@ -202,6 +227,14 @@ namespace FabstirHost.Core.Node
 
         private static NodeSettings Prepare(NodeLaunchOptions options, IOperationLog log)
         {
+            // The same rules as Set-FabstirHostConfig, since a successful start saves these values.
+            string? logLevel = options.LogLevel == null ? null : HostConfigRules.LogLevel(options.LogLevel);
+            options.LogLevel = logLevel;
+            foreach (KeyValuePair<string, string> pair in options.Environment)
+            {
+                HostConfigRules.EnvironmentEntry(pair.Key, pair.Value);
+            }
+
             string? nodePath = NodeEnvironment.ResolveNodePath(options.NodePath);
             Preflight.CheckBinary(nodePath);
             log.Verbose($"Node binary: '{nodePath}'.");
@@ -227,7 +260,9 @@ namespace FabstirHost.Core.Node
                 ModelPath = modelPath,
                 ApiPort = options.ApiPort,
                 P2PPort = options.EffectiveP2PPort,
-                LogLevel = options.LogLevel,
+                LogLevel = logLevel,
+                MaxRestarts = options.MaxRestarts,
+                RestartDelayMs = (int)options.RestartDelay.TotalMilliseconds,
                 Environment = options.Environment.Count == 0
                     ? null
                     : new Dictionary<string, string>(options.Environment),
@@ -263,7 +298,7 @@ namespace FabstirHost.Core.Node
             log.Verbose($"Supervisor started, process {session.ProcessId}; waiting for the node to be ready.");
             try
             {
-                await WaitForReadinessAsync(session, options.ReadyTimeout, deadline, () => phase, cancel)
+                await WaitForReadinessAsync(session, settings.NodePath, options.ReadyTimeout, deadline, () => phase, cancel)
                     .ConfigureAwait(false);
                 NodeProbeResult health = await WaitForHealthAsync(settings.ApiPort, deadline, cancel)
                     .ConfigureAwait(false);
@@ -325,6 +360,7 @@ namespace FabstirHost.Core.Node
 
         private async Task WaitForReadinessAsync(
             SupervisorSession session,
+            string nodePath,
             TimeSpan readyTimeout,
             DateTime deadline,
             Func<NodePhase> phase,
@@ -358,13 +394,25 @@ namespace FabstirHost.Core.Node
                         "run without inference. Check the model file and that it fits the GPU.",
                         Paths.StateFile);
                 case SupervisorEvents.Exited:
+                    List<string> lines = outcome.LastLines ?? new List<string>();
                     throw new FabstirException(
                         "NodeExitedEarly",
                         FabstirErrorCategory.InvalidResult,
                         $"The node {ExitDescription.Describe(outcome.ExitCode)} before it was ready (phase {outcome.Phase}). " +
-                        "Its last lines:" + Environment.NewLine + string.Join(Environment.NewLine,
-                            (outcome.LastLines ?? new List<string>()).Select(l => "    " + l)),
+                        (lines.Count == 0
+                            ? $"It printed nothing: check that '{nodePath}' is fabstir-llm-node."
+                            : "Its last lines:" + Environment.NewLine +
+                                string.Join(Environment.NewLine, lines.Select(l => "    " + l))),
                         session.NodeProcessId);
+                case SupervisorEvents.SpawnFailed:
+                    throw new FabstirException(
+                        "NodeBinaryNotRunnable",
+                        FabstirErrorCategory.InvalidData,
+                        $"The node binary '{nodePath}' could not be run ({outcome.Message}). Check that it " +
+                        "is a fabstir-llm-node built for this machine's architecture (see 'file " +
+                        $"{nodePath}' and 'uname -m'), or, for a script, that its first line is a #! line " +
+                        "naming its interpreter.",
+                        nodePath);
                 default:
                     string stderr = session.StderrTail();
                     throw new FabstirException(
@@ -414,6 +462,11 @@ namespace FabstirHost.Core.Node
 
         private async Task AbortAsync(SupervisorSession session, IOperationLog log)
         {
+            // Taken while the supervisor still runs: once it is gone, only its session id and start
+            // time tell which processes were its node's.
+            int supervisorPid = session.ProcessId;
+            string? supervisorToken = ProcessIdentity.StartToken(supervisorPid);
+            int? sessionId = NodeSession.OwnSession(supervisorPid);
             session.Abort();
             if (!await session.WaitForExitAsync(SupervisorExitGrace).ConfigureAwait(false))
             {
@@ -425,20 +478,37 @@ namespace FabstirHost.Core.Node
             // The supervisor stops the node on abort; make sure, by identity, that it did, and
             // return only once it is gone, so that a cancelled start leaves nothing behind.
             NodeState? state = TryLoadState();
-            if (state?.NodePid != null
-                && ProcessIdentity.Check(state.NodePid.Value, state.NodeStartToken) == ProcessLiveness.Alive)
+            if (state != null && state.SupervisorPid == supervisorPid)
             {
-                NodeSignals.Send(state.NodePid.Value, UnixNative.SIGKILL);
-                await GoneWithinAsync(state.NodePid.Value, state.NodeStartToken, DateTime.UtcNow + KillGrace,
-                    CancellationToken.None).ConfigureAwait(false);
+                sessionId ??= state.SessionId;
+                supervisorToken ??= state.SupervisorStartToken;
+                if (state.NodePid != null
+                    && ProcessIdentity.Check(state.NodePid.Value, state.NodeStartToken) == ProcessLiveness.Alive)
+                {
+                    NodeSignals.Send(state.NodePid.Value, UnixNative.SIGKILL);
+                    await GoneWithinAsync(state.NodePid.Value, state.NodeStartToken, DateTime.UtcNow + KillGrace,
+                        CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            IReadOnlyList<int> left = await NodeSession.StopAsync(sessionId, supervisorToken, TimeSpan.Zero,
+                TimeSpan.Zero, KillGrace, log.Verbose, CancellationToken.None).ConfigureAwait(false);
+            if (left.Count > 0)
+            {
+                log.Warning($"Processes of the node's session could not be killed: {NodeSession.Describe(left)}.");
             }
 
             MarkStopped();
             log.Verbose("The node and its supervisor were stopped.");
         }
 
-        private async Task StopNodeProcessAsync(
-            int pid, string? token, TimeSpan timeout, IOperationLog log, CancellationToken cancel)
+        /// <summary>
+        /// Stops the node and every other process of its supervisor's session (what a wrapper
+        /// script or the node itself started): SIGINT to all, then SIGTERM half-way through the
+        /// timeout, then SIGKILL.
+        /// </summary>
+        private async Task StopNodeProcessesAsync(
+            NodeState state, TimeSpan timeout, IOperationLog log, CancellationToken cancel)
         {
             DateTime started = DateTime.UtcNow;
             var steps = new[]
@@ -449,28 +519,109 @@ namespace FabstirHost.Core.Node
             };
             foreach (var step in steps)
             {
-                if (ProcessIdentity.Check(pid, token) != ProcessLiveness.Alive)
+                bool nodeAlive = NodeAlive(state);
+                IReadOnlyList<int> others = OtherSessionMembers(state);
+                if (!nodeAlive && others.Count == 0)
                 {
-                    break;
+                    return;
                 }
 
-                log.Verbose($"Sending {step.Name} to the node (process {pid}).");
-                NodeSignals.Send(pid, step.Signal);
-                if (await GoneWithinAsync(pid, token, started + step.Until, cancel).ConfigureAwait(false))
+                if (nodeAlive)
                 {
-                    log.Verbose($"The node (process {pid}) exited after {step.Name}.");
+                    log.Verbose($"Sending {step.Name} to the node (process {state.NodePid}).");
+                    NodeSignals.Send(state.NodePid!.Value, step.Signal);
+                }
+
+                if (others.Count > 0)
+                {
+                    log.Verbose($"Sending {step.Name} to the other processes of the node's session " +
+                        $"({NodeSession.Describe(others)}).");
+                    foreach (int pid in others)
+                    {
+                        NodeSignals.Send(pid, step.Signal);
+                    }
+                }
+
+                if (await NodeProcessesGoneWithinAsync(state, started + step.Until, cancel).ConfigureAwait(false))
+                {
+                    log.Verbose(nodeAlive
+                        ? $"The node (process {state.NodePid}) exited after {step.Name}."
+                        : $"The node's processes exited after {step.Name}.");
                     return;
                 }
             }
 
-            if (ProcessIdentity.Check(pid, token) == ProcessLiveness.Alive)
+            IReadOnlyList<int> left = OtherSessionMembers(state);
+            if (NodeAlive(state) || left.Count > 0)
             {
-                throw new FabstirException(
-                    "NodeStopFailed",
-                    FabstirErrorCategory.OperationTimeout,
-                    $"The node (process {pid}) is still running after SIGINT, SIGTERM and SIGKILL.",
-                    pid);
+                var pids = new List<int>(left);
+                if (NodeAlive(state))
+                {
+                    pids.Insert(0, state.NodePid!.Value);
+                }
+
+                throw StopFailed(pids);
             }
+        }
+
+        /// <summary>Once the supervisor is gone, nothing of its session may be left running.</summary>
+        private async Task EnsureSessionGoneAsync(NodeState state, IOperationLog log, CancellationToken cancel)
+        {
+            IReadOnlyList<int> left = NodeSession.Members(state.SessionId, state.SupervisorStartToken);
+            if (left.Count == 0)
+            {
+                return;
+            }
+
+            log.Warning($"Processes of the node's session still ran after its supervisor exited " +
+                $"({NodeSession.Describe(left)}); killing them.");
+            left = await NodeSession.StopAsync(state.SessionId, state.SupervisorStartToken, TimeSpan.Zero,
+                TimeSpan.Zero, KillGrace, log.Verbose, cancel).ConfigureAwait(false);
+            if (left.Count > 0)
+            {
+                throw StopFailed(left);
+            }
+        }
+
+        private static FabstirException StopFailed(IReadOnlyList<int> pids)
+        {
+            return new FabstirException(
+                "NodeStopFailed",
+                FabstirErrorCategory.OperationTimeout,
+                $"The node's processes ({NodeSession.Describe(pids)}) are still running after SIGINT, SIGTERM " +
+                "and SIGKILL. Look at them with 'ps -o pid,stat,cmd -p <pid>' (a process in state D waits " +
+                "on a device or disk), then run Stop-FabstirNode again.",
+                pids[0]);
+        }
+
+        private static bool NodeAlive(NodeState state)
+        {
+            return state.NodePid.HasValue
+                && ProcessIdentity.Check(state.NodePid.Value, state.NodeStartToken) == ProcessLiveness.Alive;
+        }
+
+        /// <summary>The processes of the supervisor's session other than the node and the supervisor.</summary>
+        private static IReadOnlyList<int> OtherSessionMembers(NodeState state)
+        {
+            return NodeSession.Members(state.SessionId, state.SupervisorStartToken)
+                .Where(pid => pid != state.NodePid)
+                .ToList();
+        }
+
+        private static async Task<bool> NodeProcessesGoneWithinAsync(
+            NodeState state, DateTime until, CancellationToken cancel)
+        {
+            while (NodeAlive(state) || OtherSessionMembers(state).Count > 0)
+            {
+                if (DateTime.UtcNow >= until)
+                {
+                    return false;
+                }
+
+                await Task.Delay(PollInterval, cancel).ConfigureAwait(false);
+            }
+
+            return true;
         }
 
         private async Task StopSupervisorAsync(NodeState state, IOperationLog log, CancellationToken cancel)
@@ -537,6 +688,7 @@ namespace FabstirHost.Core.Node
             }
 
             state.Status = NodeStateStatus.Stopped;
+            state.Phase = null;
             state.NodePid = null;
             state.NodeStartToken = null;
             NodeStateStore.Save(Paths, state);

@@ -80,7 +80,7 @@ namespace FabstirHost.Core.Node
             {
                 // The overrides are saved in config.json, so they obey its rules: real variable
                 // names, nothing that looks like a secret.
-                HostConfigRules.EnvironmentVariable(pair.Key);
+                HostConfigRules.EnvironmentEntry(pair.Key, pair.Value);
                 if (IsSecret(pair.Key))
                 {
                     throw new FabstirException(

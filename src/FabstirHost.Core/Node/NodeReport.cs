@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using FabstirHost.Core.Config;
 
 namespace FabstirHost.Core.Node
@@ -30,7 +31,6 @@ namespace FabstirHost.Core.Node
             node.LastExitCode = state.LastExitCode;
             node.LastExitTime = state.LastExitAt;
             node.LogPath = state.LogPath ?? node.LogPath;
-            node.Phase = state.Phase;
             node.SupervisorProcessId = state.SupervisorPid;
 
             ProcessLiveness supervisor = ProcessIdentity.Check(state.SupervisorPid, state.SupervisorStartToken);
@@ -39,6 +39,23 @@ namespace FabstirHost.Core.Node
                 : ProcessLiveness.Gone;
             node.SupervisorAlive = supervisor == ProcessLiveness.Alive;
             node.Status = StatusOf(state, supervisor, process, node);
+
+            // The phase says how far a start got; in any other status it would only mislead.
+            node.Phase = node.Status == NodeStatus.Starting ? state.Phase ?? NodePhase.Launching : (NodePhase?)null;
+            if (!node.SupervisorAlive && process != ProcessLiveness.Alive
+                && (node.Status == NodeStatus.Stopped || node.Status == NodeStatus.CrashLoop
+                    || node.Status == NodeStatus.Stale))
+            {
+                // A node behind a wrapper script, or a process the node started, can outlive both
+                // recorded processes and still hold the ports.
+                IReadOnlyList<int> left = NodeSession.Members(state.SessionId, state.SupervisorStartToken);
+                if (left.Count > 0)
+                {
+                    node.Status = NodeStatus.Stale;
+                    node.Detail = $"Processes the node started are still running ({NodeSession.Describe(left)}), " +
+                        "although the node and its supervisor are gone; Stop-FabstirNode stops them.";
+                }
+            }
             if (process == ProcessLiveness.Alive)
             {
                 node.ProcessId = state.NodePid;

@@ -24,11 +24,18 @@ namespace FabstirHost.Core.Node
 
         public NodeStateStatus Status { get; set; }
 
-        public NodePhase Phase { get; set; }
+        /// <summary>The last readiness phase reached while the status is Starting; null otherwise.</summary>
+        public NodePhase? Phase { get; set; }
 
         public int SupervisorPid { get; set; }
 
         public string? SupervisorStartToken { get; set; }
+
+        /// <summary>
+        /// The session the supervisor leads (its own id), holding the node and whatever the node
+        /// started; null when the supervisor could not start a session of its own.
+        /// </summary>
+        public int? SessionId { get; set; }
 
         public int? NodePid { get; set; }
 
@@ -64,6 +71,12 @@ namespace FabstirHost.Core.Node
         public int P2PPort { get; set; }
 
         public string? LogLevel { get; set; }
+
+        /// <summary>Crashes in a row after which the supervisor gives up; null for the default.</summary>
+        public int? MaxRestarts { get; set; }
+
+        /// <summary>The first restart delay in milliseconds; null for the default.</summary>
+        public int? RestartDelayMs { get; set; }
 
         /// <summary>The user's own overrides, as given.</summary>
         public Dictionary<string, string>? Environment { get; set; }

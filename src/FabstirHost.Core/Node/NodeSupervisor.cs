@@ -18,6 +18,11 @@ namespace FabstirHost.Core.Node
     {
         private static readonly TimeSpan MaxRestartDelay = TimeSpan.FromMinutes(1);
         private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(3);
+        private static readonly TimeSpan TerminateGrace = TimeSpan.FromSeconds(2);
+
+        // How long the node's output may stay open after its process exited before whatever
+        // still holds it (a wrapper script's child) counts as left behind.
+        private static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(2);
 
         private readonly SupervisorSettings _settings;
         private readonly string? _privateKey;
@@ -44,6 +49,7 @@ namespace FabstirHost.Core.Node
                 Status = NodeStateStatus.Starting,
                 SupervisorPid = pid,
                 SupervisorStartToken = ProcessIdentity.StartToken(pid),
+                SessionId = NodeSession.OwnSession(pid),
                 LogPath = NodeLogFormat.LiveFile(_paths.LogDirectory),
                 Settings = settings.Node,
             };
@@ -64,7 +70,14 @@ namespace FabstirHost.Core.Node
                 node = _node;
             }
 
-            if (node != null)
+            if (_state.SessionId != null)
+            {
+                // The node may be a wrapper whose child is the real node: stop the whole session.
+                NodeSession.StopAsync(_state.SessionId, _state.SupervisorStartToken, AbortGrace,
+                    AbortGrace + TerminateGrace, TerminateGrace, _ => { }, CancellationToken.None)
+                    .GetAwaiter().GetResult();
+            }
+            else if (node != null)
             {
                 NodeSignals.StopChild(node, AbortGrace);
             }
@@ -119,6 +132,7 @@ namespace FabstirHost.Core.Node
                 UpdateState(s =>
                 {
                     s.Status = NodeStateStatus.Restarting;
+                    s.Phase = null;
                     s.RestartCount++;
                 });
                 log.WriteLine(NodeLogFormat.SupervisorTag,
@@ -145,7 +159,11 @@ namespace FabstirHost.Core.Node
             {
                 log.WriteLine(NodeLogFormat.SupervisorTag,
                     $"could not start '{_settings.Node.NodePath}': {ex.Message}");
-                _events.Send(new SupervisorEvent { Event = SupervisorEvents.Failed, Message = ex.Message });
+                // The runtime's text wraps the system's reason in its own words; the reason is what helps.
+                string reason = ex is System.ComponentModel.Win32Exception win32
+                    ? new System.ComponentModel.Win32Exception(win32.NativeErrorCode).Message
+                    : ex.Message;
+                _events.Send(new SupervisorEvent { Event = SupervisorEvents.SpawnFailed, Message = reason });
                 return new RunResult { SpawnFailed = true };
             }
 
@@ -173,9 +191,22 @@ namespace FabstirHost.Core.Node
             Task<ReadinessOutcome> outcome = watcher.Outcome;
             Task reported = outcome.ContinueWith(t => OnOutcome(t.Result, watched), TaskScheduler.Default);
 
-            await Task.WhenAll(
+            int nodePid = node.Id;
+            Task pumps = Task.WhenAll(
                 PumpAsync(node.StandardOutput.BaseStream, NodeStream.Stdout, watcher, log),
-                PumpAsync(node.StandardError.BaseStream, NodeStream.Stderr, watcher, log)).ConfigureAwait(false);
+                PumpAsync(node.StandardError.BaseStream, NodeStream.Stderr, watcher, log));
+            Task exited = Task.Run(() => node.WaitForExit());
+            if (await Task.WhenAny(pumps, exited).ConfigureAwait(false) == exited
+                && await Task.WhenAny(pumps, Task.Delay(OutputGrace)).ConfigureAwait(false) != pumps)
+            {
+                // The process we started is gone but its output is still open: what it started
+                // (the real node behind a wrapper script) holds it, and the ports with it.
+                log.WriteLine(NodeLogFormat.SupervisorTag,
+                    $"the node's process {nodePid} exited, but processes it started still run");
+                await StopLeftoversAsync(log).ConfigureAwait(false);
+            }
+
+            await pumps.ConfigureAwait(false);
             node.WaitForExit();
             int exitCode = node.ExitCode;
             lock (_nodeGate)
@@ -196,11 +227,43 @@ namespace FabstirHost.Core.Node
                 s.LastExitAt = DateTime.UtcNow;
             });
 
+            // Before a restart, or before giving up: nothing the node started may keep its ports.
+            await StopLeftoversAsync(log).ConfigureAwait(false);
+
             return new RunResult
             {
                 WasReady = outcome.Result.Result != ReadinessResult.Exited,
                 Duration = DateTime.UtcNow - started,
             };
+        }
+
+        /// <summary>
+        /// Stops the processes of this session that outlived the node. Stop-FabstirNode stops them
+        /// itself, on its own timeout, so while a stop is requested they are left to it.
+        /// </summary>
+        private async Task StopLeftoversAsync(RotatingLogWriter log)
+        {
+            if (StopRequested)
+            {
+                return;
+            }
+
+            IReadOnlyList<int> left = NodeSession.Members(_state.SessionId, _state.SupervisorStartToken);
+            if (left.Count == 0)
+            {
+                return;
+            }
+
+            log.WriteLine(NodeLogFormat.SupervisorTag,
+                $"stopping what the node left running: {NodeSession.Describe(left)}");
+            left = await NodeSession.StopAsync(_state.SessionId, _state.SupervisorStartToken, AbortGrace,
+                AbortGrace + TerminateGrace, TerminateGrace, line => log.WriteLine(NodeLogFormat.SupervisorTag, line),
+                CancellationToken.None).ConfigureAwait(false);
+            if (left.Count > 0)
+            {
+                log.WriteLine(NodeLogFormat.SupervisorTag,
+                    $"could not stop what the node left running: {NodeSession.Describe(left)}");
+            }
         }
 
         private Process? StartUnlessAborted()
@@ -274,7 +337,13 @@ namespace FabstirHost.Core.Node
 
         private void OnPhase(NodePhase phase)
         {
-            UpdateState(s => s.Phase = phase);
+            UpdateState(s =>
+            {
+                if (s.Status == NodeStateStatus.Starting)
+                {
+                    s.Phase = phase;
+                }
+            });
             _events.Send(new SupervisorEvent { Event = SupervisorEvents.Phase, Phase = phase });
         }
 
@@ -286,7 +355,7 @@ namespace FabstirHost.Core.Node
                     UpdateState(s =>
                     {
                         s.Status = NodeStateStatus.Ready;
-                        s.Phase = NodePhase.Running;
+                        s.Phase = null;
                         s.ReadyAt = DateTime.UtcNow;
                     });
                     _events.Send(new SupervisorEvent { Event = SupervisorEvents.Ready });
@@ -348,6 +417,7 @@ namespace FabstirHost.Core.Node
             UpdateState(s =>
             {
                 s.Status = status;
+                s.Phase = null;
                 s.NodePid = null;
                 s.NodeStartToken = null;
             });

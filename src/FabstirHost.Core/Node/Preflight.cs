@@ -2,6 +2,8 @@ using System;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
+using System.Linq;
+using FabstirHost.Core.Network;
 
 namespace FabstirHost.Core.Node
 {
@@ -152,11 +154,29 @@ namespace FabstirHost.Core.Node
         private static FabstirException PortInUse(
             string errorId, int port, string protocol, string what, string parameter)
         {
+            string holder = "Stop whatever holds it (see 'ss -ltnup')";
+            try
+            {
+                ListeningSocket? owner = SocketTable.On(SocketTable.Read(), port, protocol.ToLowerInvariant())
+                    .FirstOrDefault(s => s.ProcessId != null);
+                if (owner != null)
+                {
+                    holder = $"It is held by {owner.Owner}: stop that";
+                }
+            }
+            catch (IOException)
+            {
+                // Naming the holder is a courtesy; the advice below still stands.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+
             return new FabstirException(
                 errorId,
                 FabstirErrorCategory.ResourceUnavailable,
                 $"Port {port}/{protocol}, {what} of the node, is already in use on this machine. " +
-                $"Stop whatever holds it (see 'ss -ltnup') or choose another port with {parameter}.",
+                $"{holder} or choose another port with {parameter}.",
                 port);
         }
 

@@ -91,6 +91,15 @@ namespace FabstirHost.Core.Node
 
         private static string? LinuxStartTicks(int pid)
         {
+            LinuxStat? stat = ReadLinuxStat(pid);
+
+            // A zombie has exited: it is gone for every purpose here.
+            return stat == null || stat.Value.State == "Z" ? null : stat.Value.StartTicks;
+        }
+
+        /// <summary>The fields of <c>/proc/&lt;pid&gt;/stat</c> the module uses; null when there is no such process.</summary>
+        internal static LinuxStat? ReadLinuxStat(int pid)
+        {
             string stat;
             try
             {
@@ -106,21 +115,38 @@ namespace FabstirHost.Core.Node
             }
 
             // The command name (field 2) is in parentheses and may hold spaces or ')'; the fields
-            // after the last ')' start at field 3 (state), so field 22 is the 20th of them.
+            // after the last ')' start at field 3 (state), so the session (field 6) is the 4th of
+            // them and the start time (field 22) the 20th.
             int close = stat.LastIndexOf(')');
-            if (close < 0)
+            if (close < 0 || close + 2 > stat.Length)
             {
                 return null;
             }
 
             string[] fields = stat.Substring(close + 2).Split(' ');
-            if (fields.Length < 20)
+            if (fields.Length < 20
+                || !int.TryParse(fields[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out int session))
             {
                 return null;
             }
 
-            // A zombie has exited: it is gone for every purpose here.
-            return fields[0] == "Z" ? null : fields[19];
+            return new LinuxStat(fields[0], session, fields[19]);
+        }
+
+        internal readonly struct LinuxStat
+        {
+            public LinuxStat(string state, int session, string startTicks)
+            {
+                State = state;
+                Session = session;
+                StartTicks = startTicks;
+            }
+
+            public string State { get; }
+
+            public int Session { get; }
+
+            public string StartTicks { get; }
         }
     }
 }

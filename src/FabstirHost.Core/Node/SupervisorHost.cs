@@ -14,14 +14,18 @@ namespace FabstirHost.Core.Node
     {
         public const string HostVariable = "FABSTIR_PWSH";
 
-        public static ProcessStartInfo CreateStartInfo(string? explicitHost)
+        /// <summary>
+        /// The supervisor's command line names its home, so that 'ps' tells the supervisors of
+        /// several instances apart; the key is never on it.
+        /// </summary>
+        public static ProcessStartInfo CreateStartInfo(string? explicitHost, string home)
         {
             (string fileName, string prefix) = Resolve(explicitHost);
             string coreAssembly = typeof(SupervisorProgram).Assembly.Location;
             string script =
                 "$ErrorActionPreference = 'Stop'; " +
                 $"Add-Type -Path '{coreAssembly.Replace("'", "''")}'; " +
-                $"exit [{typeof(SupervisorProgram).FullName}]::Run()";
+                $"exit [{typeof(SupervisorProgram).FullName}]::Run('{home.Replace("'", "''")}')";
             var arguments = new StringBuilder(prefix);
             arguments.Append("-NoProfile -NonInteractive -NoLogo -Command ").Append(Quote(script));
             return new ProcessStartInfo(fileName, arguments.ToString());

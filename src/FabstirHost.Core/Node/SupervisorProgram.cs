@@ -24,6 +24,15 @@ namespace FabstirHost.Core.Node
         /// </summary>
         public static int Run()
         {
+            return Run(null);
+        }
+
+        /// <summary>
+        /// As <see cref="Run()"/>, for the home named on the command line; settings for another
+        /// home are refused, so that the command line never misleads.
+        /// </summary>
+        public static int Run(string? home)
+        {
             // A session of its own: the terminal's Ctrl+C and hang-up no longer reach it.
             if (!UnixNative.IsWindows)
             {
@@ -43,33 +52,49 @@ namespace FabstirHost.Core.Node
                 return 2;
             }
 
+            if (home != null && !string.Equals(home, settings.Home, StringComparison.Ordinal))
+            {
+                events.Send(new SupervisorEvent
+                {
+                    Event = SupervisorEvents.Failed,
+                    Message = $"the settings are for the home '{settings.Home}', not '{home}' as its command line says",
+                });
+                return 2;
+            }
+
             var supervisor = new NodeSupervisor(settings, key, events);
             key = null;
-            var control = new Thread(() => ReadControl(input, supervisor, events)) { IsBackground = true };
+            var control = new Thread(() => ReadControl(input, supervisor.Abort, events.Stop)) { IsBackground = true };
             control.Start();
             return supervisor.RunAsync().GetAwaiter().GetResult();
         }
 
-        private static void ReadControl(StreamReader input, NodeSupervisor supervisor, SupervisorEventWriter events)
+        /// <summary>
+        /// Waits for the launching command's word: "detach" leaves the node running; anything else,
+        /// the end of stdin or a failure to read it stops the node, since nobody would be left to
+        /// report to or to stop it.
+        /// </summary>
+        internal static void ReadControl(TextReader input, Action abort, Action detach)
         {
             string? command;
             try
             {
                 command = input.ReadLine();
             }
-            catch (IOException)
+            catch (Exception)
             {
+                // Whatever broke the pipe, the launcher can no longer be heard: treat it as gone.
                 command = null;
             }
 
             if (command == DetachCommand)
             {
                 // From now on nobody listens; events would only meet a broken pipe.
-                events.Stop();
+                detach();
                 return;
             }
 
-            supervisor.Abort();
+            abort();
         }
     }
 }

@@ -39,6 +39,9 @@ namespace FabstirHost.Core.Node
         public const string ModelLoadFailed = "modelLoadFailed";
         public const string Exited = "exited";
         public const string Failed = "failed";
+
+        /// <summary>The node binary could not be run at all (the message is the system's reason).</summary>
+        public const string SpawnFailed = "spawnFailed";
     }
 
     /// <summary>One line of the supervisor's report stream.</summary>

@@ -49,7 +49,7 @@ namespace FabstirHost.Core.Node
             SecureString? privateKey,
             Action<SupervisorEvent> onEvent)
         {
-            ProcessStartInfo start = SupervisorHost.CreateStartInfo(explicitHost);
+            ProcessStartInfo start = SupervisorHost.CreateStartInfo(explicitHost, settings.Home);
             start.UseShellExecute = false;
             start.RedirectStandardInput = true;
             start.RedirectStandardOutput = true;

@@ -143,6 +143,16 @@ namespace FabstirHost.Commands
                 P2PPort = settings.P2PPort,
                 LogLevel = settings.LogLevel,
             };
+            if (settings.MaxRestarts.HasValue)
+            {
+                options.MaxRestarts = settings.MaxRestarts.Value;
+            }
+
+            if (settings.RestartDelayMs.HasValue)
+            {
+                options.RestartDelay = TimeSpan.FromMilliseconds(settings.RestartDelayMs.Value);
+            }
+
             if (settings.Environment != null)
             {
                 foreach (KeyValuePair<string, string> pair in settings.Environment)

@@ -49,7 +49,7 @@ namespace FabstirHost.Commands
         [ValidateNotNullOrEmpty]
         public string? NodePath { get; set; }
 
-        /// <summary>Extra environment variables for the node; they override everything else. No secrets.</summary>
+        /// <summary>Extra environment variables for the node; they win over the module's defaults (RUST_LOG over -LogLevel too). MODEL_PATH, API_PORT, P2P_PORT and HOST_PRIVATE_KEY are refused: give them with -ModelPath, -Port, -P2PPort and the key sources. No secrets.</summary>
         [Parameter]
         public Hashtable? Environment { get; set; }
 
