@@ -6,7 +6,12 @@ namespace FabstirHost.Tests.Infrastructure
     /// <summary>Finds free loopback ports, including runs of consecutive ports for a node's P2P range.</summary>
     public static class FreePort
     {
-        private static int _next = 20000 + (Environment.ProcessId % 200) * 100;
+        // Runs are handed out from 20000 to 32000, below Linux's ephemeral range (32768-60999):
+        // a port in that range can be taken at any moment as the local end of an outgoing
+        // connection, by this test run or anything else on the machine.
+        private const int FirstPort = 20000;
+        private const int LastPort = 32000;
+        private static int _next = FirstPort + (Environment.ProcessId % 100) * 100;
 
         /// <summary>A TCP port that is free now.</summary>
         public static int Tcp()
@@ -27,9 +32,9 @@ namespace FabstirHost.Tests.Infrastructure
             for (int attempt = 0; attempt < 500; attempt++)
             {
                 int start = Interlocked.Add(ref _next, count + 1) - count - 1;
-                if (start + count >= 60000)
+                if (start + count >= LastPort)
                 {
-                    Interlocked.Exchange(ref _next, 20000);
+                    Interlocked.Exchange(ref _next, FirstPort);
                     continue;
                 }
 
