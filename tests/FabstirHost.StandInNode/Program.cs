@@ -14,10 +14,10 @@ namespace FabstirHost.StandInNode
         /// <summary>Command-line arguments are ignored, as the node parses none.</summary>
         public static int Main(string[] _)
         {
-            Signals.Install();
+            var scenarios = Scenarios.FromEnvironment();
+            Signals.Install(scenarios.IgnoreSigterm);
             string? rustLog = NodeSettings.Get("RUST_LOG");
             Transcript.Filter = RustLogFilter.Parse(rustLog);
-            var scenarios = Scenarios.FromEnvironment();
             Transcript.SplitMarkers = scenarios.SplitMarkers;
             new Node(NodeSettings.FromEnvironment(), scenarios).Run();
             return 0;

@@ -35,6 +35,12 @@ namespace FabstirHost.StandInNode
         /// <summary>Pause between "Shutting down..." and "Goodbye!" on SIGINT.</summary>
         public int ShutdownDelayMilliseconds { get; private init; }
 
+        /// <summary>
+        /// SIGTERM has no effect, as for the node running as PID 1 in a container: only SIGKILL
+        /// ends it once SIGINT did not.
+        /// </summary>
+        public bool IgnoreSigterm { get; private init; }
+
         /// <summary>Where HTTP and P2P bind instead of 0.0.0.0.</summary>
         public IPAddress BindAddress { get; private init; } = IPAddress.Any;
 
@@ -55,6 +61,7 @@ namespace FabstirHost.StandInNode
                 FloodSeconds = Number("FLOOD_SECONDS") ?? 1,
                 SplitMarkers = Get("SPLIT_MARKERS") == "1",
                 ShutdownDelayMilliseconds = Number("SHUTDOWN_DELAY_MS") ?? 0,
+                IgnoreSigterm = Get("IGNORE_SIGTERM") == "1",
                 BindAddress = string.IsNullOrEmpty(bind) ? IPAddress.Any : IPAddress.Parse(bind),
                 NodeName = Get("NODE_NAME"),
             };

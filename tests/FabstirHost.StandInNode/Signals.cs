@@ -20,9 +20,11 @@ namespace FabstirHost.StandInNode
         private static PosixSignalRegistration? _terminate;
         private static volatile bool _serving;
         private static bool _interruptInheritedIgnored;
+        private static bool _ignoreTerminate;
 
-        public static void Install()
+        public static void Install(bool ignoreTerminate)
         {
+            _ignoreTerminate = ignoreTerminate;
             // A node started with SIGINT ignored (a background job of a non-interactive shell)
             // keeps ignoring it until tokio installs its handler after the banner. .NET would keep
             // ignoring it for good, so the disposition is reset here and the ignoring emulated.
@@ -58,7 +60,10 @@ namespace FabstirHost.StandInNode
         private static void OnTerminate(PosixSignalContext context)
         {
             context.Cancel = true;
-            DieBy(SigTerm);
+            if (!_ignoreTerminate)
+            {
+                DieBy(SigTerm);
+            }
         }
 
         private static void DieBy(int signal)

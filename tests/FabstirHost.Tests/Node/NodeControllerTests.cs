@@ -66,6 +66,26 @@ namespace FabstirHost.Tests.Node
         }
 
         [Fact]
+        public async Task Stop_sends_SIGKILL_to_a_node_that_ignores_SIGTERM_once_the_timeout_has_passed()
+        {
+            using var sandbox = new NodeSandbox();
+            FabstirNode node = await sandbox.StartAsync(
+                ("FABSTIR_STANDIN_SHUTDOWN_DELAY_MS", "60000"), ("FABSTIR_STANDIN_IGNORE_SIGTERM", "1"));
+            var clock = Stopwatch.StartNew();
+
+            Assert.True(await sandbox.Controller.StopAsync(TimeSpan.FromSeconds(2), sandbox.Log, CancellationToken.None));
+
+            Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2), "SIGKILL must wait for the whole timeout");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"stopping took {clock.Elapsed}");
+            Assert.Contains($"VERBOSE: Sending SIGTERM to the node (process {node.ProcessId}).", sandbox.Log.Entries);
+            Assert.Contains($"VERBOSE: Sending SIGKILL to the node (process {node.ProcessId}).", sandbox.Log.Entries);
+            await sandbox.AssertNothingRunningAsync();
+            string log = File.ReadAllText(NodeLogFormat.LiveFile(sandbox.Paths.LogDirectory));
+            Assert.Contains("was killed by SIGKILL", log);
+            Assert.Equal(137, sandbox.State.LastExitCode);
+        }
+
+        [Fact]
         public async Task A_node_waiting_to_be_restarted_is_reported_Restarting_and_a_stop_then_prevents_the_restart()
         {
             using var sandbox = new NodeSandbox();
