@@ -70,8 +70,7 @@ namespace FabstirHost.Core.Config
 
         private static JObject Load(FabstirPaths paths)
         {
-            JObject? json = SecureFile.ReadJsonOrDefault<JObject>(
-                paths.ConfigFile, HostConfigStore.DamagedErrorId);
+            JObject? json = HostConfigStore.LoadJson(paths);
             ReadConfig(json ?? new JObject(), paths);
             return json ?? new JObject();
         }
