@@ -131,7 +131,8 @@ namespace FabstirHost.Core.Config
                 string? localOnly = Network.UrlRules.LocalOnlyReason(new Uri(url));
                 if (localOnly != null)
                 {
-                    log.Warning($"The public URL '{url}' cannot be reached from the internet: {localOnly}.");
+                    log.Warning($"The public URL '{Network.UrlRules.Redact(url)}' cannot be reached from the " +
+                        $"internet: {localOnly}.");
                 }
 
                 edit.Set(nameof(HostConfig.PublicUrl), url);
