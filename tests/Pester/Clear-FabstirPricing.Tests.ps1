@@ -42,7 +42,10 @@ Describe 'Clear-FabstirPricing (<Generation>)' -ForEach @(@{ Generation = 'Legac
 
     It 'sends nothing when no price is set, and under -WhatIf' {
         $output = Get-WhatIfText { Clear-FabstirPricing -WhatIf @parameters -WarningAction SilentlyContinue }
-        if ($Generation -eq 'Phase18') { $output | Should -Match 'clearModelTokenPricing.*gas ≈' }
+        if ($Generation -eq 'Phase18') {
+            $output | Should -Match 'clearModelTokenPricing.*gas ≈'
+            $output | Should -Match ('clearModelTokenPricing\(' + [regex]::Escape($script:chain.ApprovedModels[0]) + ',')
+        }
         if ($Generation -eq 'Legacy') {
             (Clear-FabstirPricing @parameters).Transactions.Count | Should -Be 0
         }

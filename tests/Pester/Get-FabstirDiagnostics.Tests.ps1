@@ -115,12 +115,53 @@ Describe 'Get-FabstirDiagnostics' {
         Get-FabstirDiagnostics -ApiPort (Get-FreeTcpPort) -TimeoutSec 1 -Quiet | Should -BeExactly $false
     }
 
-    It 'stops with a clear error when the configured public URL is not a URL' {
+    It 'fails a configured public URL that is not a URL, and -Url replaces it' {
         @{ publicUrl = 'node.example.com:8080' } | ConvertTo-Json |
             Set-Content (Join-Path $script:testHome 'config.json')
-        { Get-FabstirDiagnostics -ErrorAction Stop } | Should -Throw -ErrorId "InvalidEndpointUrl$fqidSuffix"
+        $checks = Get-FabstirDiagnostics -ApiPort (Get-FreeTcpPort) -TimeoutSec 1 -ErrorAction Stop
+        $checks[0].Area, $checks[0].Status | Should -Be @('Config', 'Fail')
+        $checks[0].Detail | Should -Match "^publicUrl in config.json: 'node.example.com:8080' is not a node URL"
         $checks = Get-FabstirDiagnostics -Url 'https://node.example.invalid' -ApiPort (Get-FreeTcpPort) -TimeoutSec 1
         ($checks | Where-Object Name -eq 'Public URL').Detail | Should -Match 'node.example.invalid'
+        $checks.Area | Should -Not -Contain 'Config'
+    }
+
+    It 'fails each bad value of a readable config.json and goes on with the valid ones' {
+        $config = Join-Path $script:testHome 'config.json'
+        $model = Join-Path $script:testHome 'm.gguf'
+        [IO.File]::WriteAllBytes($model, [byte[]](0x47, 0x47, 0x55, 0x46, 3, 0, 0, 0))
+        [ordered]@{
+            schemaVersion = 1; apiPort = 99999; publicUrl = 'ftp://x'; hostAddress = '0xnothex'
+            modelPath = $model; chain = @{ rpcUrl = 'not a url' }
+        } | ConvertTo-Json | Set-Content $config
+
+        $checks = Get-FabstirDiagnostics -TimeoutSec 1 -ErrorAction Stop
+        $bad = @($checks | Where-Object Area -eq Config)
+        $bad.Count | Should -Be 4
+        $bad.Status | Sort-Object -Unique | Should -Be 'Fail'
+        $checks[0].Area | Should -Be 'Config'
+        ($bad | Where-Object Detail -match "^apiPort '99999'").Remedy | Should -Be 'Set-FabstirHostConfig -ApiPort 8080'
+        ($bad | Where-Object Detail -match "^publicUrl .*ftp://x").Remedy | Should -Match '^Set-FabstirHostConfig -PublicUrl'
+        ($bad | Where-Object Detail -match "^hostAddress '0xnothex'").Remedy | Should -Match '-Address'
+        ($bad | Where-Object Detail -match "^chain.rpcUrl 'not a url'").Remedy | Should -Match '^Set-FabstirHostConfig -RpcUrl'
+        $checks.Name | Should -Contain 'API port 8080/tcp'
+        ($checks | Where-Object Name -eq 'Model file').Status | Should -Be 'Pass'
+        ($checks | Where-Object Area -eq Chain)[0].Detail | Should -Match 'chain settings cannot be used.*-RpcUrl'
+        Get-FabstirDiagnostics -TimeoutSec 1 -Quiet | Should -BeExactly $false
+    }
+
+    It 'refuses a config.json written by a newer module as the first check' {
+        $config = Join-Path $script:testHome 'config.json'
+        Set-Content $config '{ "schemaVersion": 99, "apiPort": 18125 }'
+        $apiPort = Get-FreeTcpPort
+
+        $checks = Get-FabstirDiagnostics -ApiPort $apiPort -TimeoutSec 1
+        $checks[0].Area, $checks[0].Name, $checks[0].Status | Should -Be @('Config', 'Configuration file', 'Fail')
+        $checks[0].Detail | Should -Match 'schemaVersion 99, newer than the 1 this FabstirHost module understands'
+        $checks[0].Remedy | Should -Match '^Import-Module FabstirHost'
+        $checks.Name | Should -Contain "API port $apiPort/tcp"
+        { Get-FabstirHostConfig -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConfigSchemaTooNew,FabstirHost.Commands.GetFabstirHostConfigCommand'
     }
 
     Context 'with a running node' {

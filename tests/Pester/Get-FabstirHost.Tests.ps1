@@ -65,6 +65,18 @@ Describe 'Get-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' },
         $text | Should -Match 'USDC: 5 USDC per million tokens \(raw 5000\)'
     }
 
+    It 'has a short table view for Format-Table, one row per host' {
+        $hosts = $script:address, $script:chain.DeployerAddress | Get-FabstirHost @parameters
+        $lines = @(($hosts | Format-Table | Out-String -Width 250) -split "`n" | Where-Object { $_.Trim() })
+
+        $lines[0] | Should -Match '^Address\s+Registered\s+Active\s+Stake \(FAB\)\s+ApiUrl\s+Models\s*$'
+        $lines.Count | Should -Be 4
+        $lines[2] | Should -Match ("^$($script:address)\s+True\s+True\s+1000\s+http://127\.0\.0\.1:1\s+" +
+            [regex]::Escape($script:chain.ApprovedModels[0]))
+        $lines[3] | Should -Match "^$($script:chain.DeployerAddress)\s+False"
+        $lines -join "`n" | Should -Not -Match 'Metadata|NodeRegistry|DefaultNativePriceRaw'
+    }
+
     It 'reports a host that is not registered as such' {
         $hostInfo = Get-FabstirHost -Address $script:chain.DeployerAddress @parameters
 

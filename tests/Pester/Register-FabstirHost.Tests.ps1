@@ -171,6 +171,15 @@ Describe 'Register-FabstirHost' {
                 Should -Throw -ErrorId ($Id + $errorSuffix)
         }
 
+        It 'refuses a URL with a query, showing its parameter names but never their values' {
+            $url = 'http://203.0.113.7:8080/?password=Hunter2Secret&user=op'
+            $refusal = { Register-FabstirHost -Url $url @common @keyParameter -WhatIf -ErrorAction Stop } |
+                Should -Throw -ErrorId ('InvalidPublicUrl' + $errorSuffix) -PassThru
+            $refusal.Exception.Message | Should -Match ([regex]::Escape("'http://203.0.113.7:8080/?password=…&user=…'"))
+            $refusal.Exception.Message | Should -Match 'it has a query\.'
+            "$($refusal.Exception.Message) $($refusal.TargetObject)" | Should -Not -Match 'Hunter2Secret|=op'
+        }
+
         It 'refuses the model string <Model>' -ForEach @(
             @{ Model = 'no-colon' }, @{ Model = ':file.gguf' }, @{ Model = 'repo:' }
         ) {

@@ -48,6 +48,15 @@ Describe 'Set-FabstirPricing (<Generation>)' -ForEach @(
         Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
     }
 
+    It 'names the model by its repo:file in the -WhatIf plan' {
+        $model = $script:chain.ApprovedModels[0]
+        $output = Get-WhatIfText { Set-FabstirPricing -Model $model -Token Native -RawPrice 4200000 -WhatIf @parameters }
+
+        $output | Should -Match ("$ModelFunction\(" + [regex]::Escape($model) + ',')
+        $output | Should -Not -Match '0x[0-9a-fA-F]{8}…'
+        Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
+    }
+
     It 'shows the plan with gas under -WhatIf and sends nothing' {
         $output = Get-WhatIfText { Set-FabstirPricing -Token USDC -Price 1 -WhatIf @parameters }
 

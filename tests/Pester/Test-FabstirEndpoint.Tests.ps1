@@ -107,6 +107,16 @@ Describe 'Test-FabstirEndpoint' {
         "$problem $($problem.TargetObject)" | Should -Not -Match 's3cret'
     }
 
+    It 'never shows the values of the query of a URL in the verbose stream or the result' {
+        $url = $node.Url.TrimEnd('/') + '/?token=AbcSecret999'
+        $output = Test-FabstirEndpoint $url -Detailed -Verbose -TimeoutSec 2 *>&1
+        $result = $output | Where-Object { $_ -is [FabstirHost.Core.Network.FabstirEndpointResult] }
+        $result.Reachable | Should -BeTrue
+        $result.Url.ToString() | Should -Be ($node.Url.TrimEnd('/') + '/?token=…')
+        ($output | ForEach-Object { "$_" }) -join "`n" | Should -Not -Match 'AbcSecret999'
+        ($result | Format-List * | Out-String) | Should -Not -Match 'AbcSecret999'
+    }
+
     It 'says which port is out of range before probing anything' {
         $results = Test-FabstirEndpoint 'http://127.0.0.1:99999/', 'https://node.example.com:70000' `
             -ErrorVariable problems -ErrorAction SilentlyContinue

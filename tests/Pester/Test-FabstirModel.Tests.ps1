@@ -51,6 +51,13 @@ Describe 'Test-FabstirModel' {
         (Get-Item $script:file | Test-FabstirModel @parameters) | Should -BeTrue
     }
 
+    It 'reports a folder given as the model path, as Start-FabstirNode does' {
+        $refusal = { Test-FabstirModel -Path $script:folder @parameters -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ModelFileNotFound,FabstirHost.Commands.TestFabstirModelCommand' -PassThru
+        $refusal.Exception.Message | Should -Match ([regex]::Escape("The model path '$script:folder' is a folder, not a file"))
+        $refusal.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
     It 'reports a missing file' {
         { Test-FabstirModel -Path (Join-Path $script:folder 'none.gguf') @parameters -ErrorAction Stop } |
             Should -Throw -ErrorId 'ModelFileNotFound,FabstirHost.Commands.TestFabstirModelCommand'

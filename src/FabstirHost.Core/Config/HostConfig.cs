@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Newtonsoft.Json.Linq;
 
 namespace FabstirHost.Core.Config
 {
@@ -8,7 +9,7 @@ namespace FabstirHost.Core.Config
     /// </summary>
     public sealed class HostConfig
     {
-        public int SchemaVersion { get; set; } = 1;
+        public int SchemaVersion { get; set; } = HostConfigStore.SchemaVersion;
 
         public string? NodePath { get; set; }
 
@@ -50,9 +51,53 @@ namespace FabstirHost.Core.Config
     {
         public const string DamagedErrorId = "ConfigFileDamaged";
 
+        public const string NewerSchemaErrorId = "ConfigSchemaTooNew";
+
+        /// <summary>The newest layout of config.json this module reads and writes.</summary>
+        public const int SchemaVersion = 1;
+
         public static HostConfig? Load(FabstirPaths paths)
         {
-            return SecureFile.ReadJsonOrDefault<HostConfig>(paths.ConfigFile, DamagedErrorId);
+            HostConfig? config = SecureFile.ReadJsonOrDefault<HostConfig>(paths.ConfigFile, DamagedErrorId);
+            if (config != null)
+            {
+                CheckSchemaVersion(paths, config.SchemaVersion);
+            }
+
+            return config;
+        }
+
+        /// <summary>config.json as JSON, for code that edits it in place; null when there is none.</summary>
+        public static JObject? LoadJson(FabstirPaths paths)
+        {
+            JObject? json = SecureFile.ReadJsonOrDefault<JObject>(paths.ConfigFile, DamagedErrorId);
+            JToken? version = json?.GetValue("schemaVersion", System.StringComparison.OrdinalIgnoreCase);
+            if (version is JValue { Type: JTokenType.Integer })
+            {
+                CheckSchemaVersion(paths, version.Value<long>());
+            }
+
+            return json;
+        }
+
+        /// <summary>
+        /// Refuses a config.json written by a newer module: its fields may mean what this module
+        /// cannot tell, and saving it back would drop them.
+        /// </summary>
+        public static void CheckSchemaVersion(FabstirPaths paths, long version)
+        {
+            if (version <= SchemaVersion)
+            {
+                return;
+            }
+
+            throw new FabstirException(
+                NewerSchemaErrorId,
+                FabstirErrorCategory.InvalidData,
+                $"The file '{paths.ConfigFile}' has schemaVersion {version}, newer than the {SchemaVersion} " +
+                "this FabstirHost module understands: a newer module wrote it, and the file was left as it " +
+                "is. Import that newer FabstirHost module, or move the file aside to start afresh.",
+                paths.ConfigFile);
         }
 
         public static void Save(FabstirPaths paths, HostConfig config)

@@ -70,8 +70,7 @@ namespace FabstirHost.Core.Config
 
         private static JObject Load(FabstirPaths paths)
         {
-            JObject? json = SecureFile.ReadJsonOrDefault<JObject>(
-                paths.ConfigFile, HostConfigStore.DamagedErrorId);
+            JObject? json = HostConfigStore.LoadJson(paths);
             ReadConfig(json ?? new JObject(), paths);
             return json ?? new JObject();
         }
@@ -132,7 +131,8 @@ namespace FabstirHost.Core.Config
                 string? localOnly = Network.UrlRules.LocalOnlyReason(new Uri(url));
                 if (localOnly != null)
                 {
-                    log.Warning($"The public URL '{url}' cannot be reached from the internet: {localOnly}.");
+                    log.Warning($"The public URL '{Network.UrlRules.Redact(url)}' cannot be reached from the " +
+                        $"internet: {localOnly}.");
                 }
 
                 edit.Set(nameof(HostConfig.PublicUrl), url);

@@ -14,10 +14,31 @@ namespace FabstirHost.Core.Models
         private static readonly byte[] GgufMagic = { (byte)'G', (byte)'G', (byte)'U', (byte)'F' };
 
         /// <summary>
-        /// Throws ModelFileNotFound or ModelFileNotGguf unless the file exists and starts with "GGUF".
+        /// The error for a model path that names a folder: ModelFileNotFound, as for a missing file,
+        /// saying to give the file itself (with <paramref name="parameter"/>, when one is named).
+        /// </summary>
+        public static FabstirException FolderError(string path, string? parameter)
+        {
+            string with = parameter == null ? string.Empty : " with " + parameter;
+            return new FabstirException(
+                "ModelFileNotFound",
+                FabstirErrorCategory.ObjectNotFound,
+                $"The model path '{path}' is a folder, not a file. Give the path of the GGUF model file " +
+                $"itself{with}.",
+                path);
+        }
+
+        /// <summary>
+        /// Throws ModelFileNotFound (also for a folder), ModelFileUnreadable or ModelFileNotGguf unless
+        /// the file exists, can be read and starts with "GGUF".
         /// </summary>
         public static void EnsureGguf(string path)
         {
+            if (Directory.Exists(path))
+            {
+                throw FolderError(path, null);
+            }
+
             byte[] head = new byte[GgufMagic.Length];
             int read;
             try
@@ -26,6 +47,16 @@ namespace FabstirHost.Core.Models
                 {
                     read = stream.Read(head, 0, head.Length);
                 }
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                throw new FabstirException(
+                    "ModelFileUnreadable",
+                    FabstirErrorCategory.PermissionDenied,
+                    $"The model file '{path}' cannot be read by this user: {ex.Message} Give this user " +
+                    $"read access (for example 'chmod o+r {path}'), or copy the file somewhere it can read.",
+                    path,
+                    ex);
             }
             catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
             {

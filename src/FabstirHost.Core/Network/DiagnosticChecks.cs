@@ -23,13 +23,13 @@ namespace FabstirHost.Core.Network
         /// A damaged config.json: its settings are unknown, so the other checks use only what the
         /// parameters and the built-in defaults give.
         /// </summary>
-        public static FabstirDiagnostic ConfigFile(FabstirPaths paths, string damage)
+        public static FabstirDiagnostic ConfigFile(FabstirPaths paths, string damage, string? remedy = null)
         {
             return Fail(DiagnosticArea.Config, "Configuration file",
                 $"{damage} Until it is repaired, the checks below use only the parameters given and the " +
                 $"built-in defaults (API port {DiagnosticsOptions.DefaultApiPort}, the node binary from " +
                 $"{NodeBinaryLocator.EnvironmentVariable} or PATH).",
-                $"Move-Item '{paths.ConfigFile}' '{paths.ConfigFile}.damaged'");
+                remedy ?? $"Move-Item '{paths.ConfigFile}' '{paths.ConfigFile}.damaged'");
         }
 
         /// <summary>A check skipped because the damaged config.json would have given its value.</summary>

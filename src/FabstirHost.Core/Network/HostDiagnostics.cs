@@ -29,6 +29,21 @@ namespace FabstirHost.Core.Network
         /// </summary>
         public string? ConfigDamage { get; set; }
 
+        /// <summary>The command that deals with <see cref="ConfigDamage"/>; null: move the file aside.</summary>
+        public string? ConfigDamageRemedy { get; set; }
+
+        /// <summary>
+        /// The values of a readable config.json that cannot be used, as Fail checks; the options
+        /// hold the defaults in their place.
+        /// </summary>
+        public List<FabstirDiagnostic> ConfigProblems { get; } = new List<FabstirDiagnostic>();
+
+        /// <summary>
+        /// True when config.json's chain settings were unusable and left out, so the chain it meant
+        /// is unknown.
+        /// </summary>
+        public bool ConfigChainUnusable { get; set; }
+
         public Uri? PublicUrl { get; set; }
 
         public int ApiPort { get; set; } = DefaultApiPort;
@@ -71,14 +86,31 @@ namespace FabstirHost.Core.Network
             {
                 config = HostConfigStore.Load(paths);
             }
-            catch (FabstirException ex) when (ex.ErrorId == HostConfigStore.DamagedErrorId)
+            catch (FabstirException ex) when (
+                ex.ErrorId == HostConfigStore.DamagedErrorId || ex.ErrorId == HostConfigStore.NewerSchemaErrorId)
             {
                 DiagnosticsOptions options = FromConfig(paths, null, publicUrl);
                 options.ConfigDamage = ex.Message;
+                if (ex.ErrorId == HostConfigStore.NewerSchemaErrorId)
+                {
+                    options.ConfigDamageRemedy = "Import-Module FabstirHost -MinimumVersion <the newer version>";
+                }
+
                 return options;
             }
 
-            return FromConfig(paths, config, publicUrl);
+            if (config == null)
+            {
+                return FromConfig(paths, null, publicUrl);
+            }
+
+            var problems = new List<FabstirDiagnostic>();
+            HostConfig usable = DiagnosticChecks.ScreenConfig(
+                config, !string.IsNullOrWhiteSpace(publicUrl), problems, out bool chainUnusable);
+            DiagnosticsOptions screened = FromConfig(paths, usable, publicUrl);
+            screened.ConfigProblems.AddRange(problems);
+            screened.ConfigChainUnusable = chainUnusable;
+            return screened;
         }
 
         /// <summary>
@@ -143,7 +175,12 @@ namespace FabstirHost.Core.Network
             log.Progress(new OperationProgress(activity, "Node binary and model", 10));
             if (options.ConfigDamage != null)
             {
-                Add(DiagnosticChecks.ConfigFile(options.Paths, options.ConfigDamage));
+                Add(DiagnosticChecks.ConfigFile(options.Paths, options.ConfigDamage, options.ConfigDamageRemedy));
+            }
+
+            foreach (FabstirDiagnostic problem in options.ConfigProblems)
+            {
+                Add(problem);
             }
 
             Add(DiagnosticChecks.NodeBinary(

@@ -319,8 +319,9 @@ namespace FabstirHost.Core.Network
             if (code >= 300 && code < 400)
             {
                 health.Headers.TryGetValue("Location", out string? location);
+                string target = UrlRules.Redact(location ?? string.Empty);
                 return new ProbeFailure(EndpointFailureKind.HttpError,
-                    $"{Result.HealthUrl} redirects ({status}) to '{location}': clients do not follow " +
+                    $"{Result.HealthUrl} redirects ({status}) to '{target}': clients do not follow " +
                     "redirects to a node; publish the final URL");
             }
 

@@ -61,8 +61,10 @@ namespace FabstirHost.Core.Network
 
         /// <summary>
         /// The URL fit for messages, logs and results: a user part before the host, which may hold a
-        /// password, is shown as <c>…</c> (<c>http://…@host:port/path</c>). Works on text that is
-        /// not a valid URL too, so that refusing one does not repeat its password.
+        /// password, is shown as <c>…</c> (<c>http://…@host:port/path</c>), and so is every value of
+        /// the query and the fragment, which may hold a token; the parameter names stay
+        /// (<c>?token=…&amp;id=…</c>). Works on text that is not a valid URL too, so that refusing
+        /// one does not repeat its secrets.
         /// </summary>
         public static string Redact(string url)
         {
@@ -71,22 +73,69 @@ namespace FabstirHost.Core.Network
             int end = url.IndexOfAny(new[] { '/', '?', '#', '\\' }, start);
             int length = (end < 0 ? url.Length : end) - start;
             int at = length == 0 ? -1 : url.LastIndexOf('@', start + length - 1, length);
-            return at < 0 ? url : url.Substring(0, start) + "…" + url.Substring(at);
+            string shown = at < 0 ? url : url.Substring(0, start) + "…" + url.Substring(at);
+            return RedactParameters(shown, start);
         }
 
         /// <inheritdoc cref="Redact(string)"/>
         public static string Redact(Uri url)
         {
-            return url.UserInfo.Length == 0 ? url.ToString() : Redact(url.ToString());
+            return HasSecretParts(url) ? Redact(url.ToString()) : url.ToString();
         }
 
         /// <summary>
-        /// The same URL with its user part, if any, replaced by <c>…</c>, for results that keep the
-        /// URL as a <see cref="Uri"/>; see <see cref="Redact(string)"/>.
+        /// The same URL with its user part and its query and fragment values, if any, replaced by
+        /// <c>…</c>, for results that keep the URL as a <see cref="Uri"/>; see
+        /// <see cref="Redact(string)"/>.
         /// </summary>
         public static Uri WithoutCredentials(Uri url)
         {
-            return url.UserInfo.Length == 0 ? url : new Uri(Redact(url.AbsoluteUri));
+            return HasSecretParts(url) ? new Uri(Redact(url.AbsoluteUri)) : url;
+        }
+
+        private static bool HasSecretParts(Uri url)
+        {
+            return !url.IsAbsoluteUri || url.UserInfo.Length > 0 || url.Query.Length > 0 ||
+                url.Fragment.Length > 0;
+        }
+
+        /// <summary>
+        /// Masks each value after '?' and '#' (from <paramref name="from"/> on): <c>name=value</c>
+        /// becomes <c>name=…</c>, and a part without '=' becomes <c>…</c>, since it may be a bare
+        /// token. Empty values stay empty.
+        /// </summary>
+        private static string RedactParameters(string url, int from)
+        {
+            int query = url.IndexOfAny(new[] { '?', '#' }, Math.Min(from, url.Length));
+            if (query < 0)
+            {
+                return url;
+            }
+
+            var shown = new System.Text.StringBuilder(url.Substring(0, query));
+            int i = query;
+            while (i < url.Length)
+            {
+                char separator = url[i];
+                int next = url.IndexOfAny(
+                    separator == '#' ? new[] { '&', ';' } : new[] { '&', ';', '#' }, i + 1);
+                string part = url.Substring(i + 1, (next < 0 ? url.Length : next) - i - 1);
+                shown.Append(separator);
+                int equals = part.IndexOf('=');
+                if (equals >= 0)
+                {
+                    shown.Append(part, 0, equals + 1);
+                    shown.Append(equals + 1 < part.Length ? "…" : string.Empty);
+                }
+                else if (part.Length > 0)
+                {
+                    shown.Append('…');
+                }
+
+                i = next < 0 ? url.Length : next;
+            }
+
+            return shown.ToString();
         }
 
         /// <summary>

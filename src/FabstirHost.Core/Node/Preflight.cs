@@ -61,12 +61,7 @@ namespace FabstirHost.Core.Node
         {
             if (Directory.Exists(modelPath))
             {
-                throw new FabstirException(
-                    "ModelFileNotFound",
-                    FabstirErrorCategory.ObjectNotFound,
-                    $"The model path '{modelPath}' is a folder, not a file. Give the path of the GGUF model " +
-                    "file itself with -ModelPath.",
-                    modelPath);
+                throw Models.ModelFile.FolderError(modelPath, "-ModelPath");
             }
 
             if (!File.Exists(modelPath))

@@ -10,7 +10,7 @@ namespace FabstirHost.Commands
 {
     /// <summary>
     /// <para type="synopsis">Checks everything a Fabstir host needs and says how to fix what is wrong.</para>
-    /// <para type="description">Returns an ordered list of checks (FabstirDiagnostic: Name, Area, Status Pass, Warn, Fail or Skip, Detail, Remedy): the node binary, the model file, the node process against its state file, the API and P2P ports (who listens, on which interfaces), the local /health, the public URL (DNS, reachability, whether it reaches this same node: the same /v1/version report and, when the URL leads to this machine, the same listening process), the host firewall, and the chain. Values come from the saved configuration unless given as parameters; a damaged config.json is the first check (area Config, Fail, with the command that moves it aside), and the other checks go on with the parameters and the built-in defaults, skipping what only the configuration could say (without -RpcUrl, the chain). Remedies are the commands to run; nothing is run or changed. 'Get-FabstirDiagnostics | Where-Object Status -eq Fail' lists the problems; -Quiet returns only $true or $false.</para>
+    /// <para type="description">Returns an ordered list of checks (FabstirDiagnostic: Name, Area, Status Pass, Warn, Fail or Skip, Detail, Remedy): the node binary, the model file, the node process against its state file, the API and P2P ports (who listens, on which interfaces), the local /health, the public URL (DNS, reachability, whether it reaches this same node: the same /v1/version report and, when the URL leads to this machine, the same listening process), the host firewall, and the chain. Values come from the saved configuration unless given as parameters; a damaged config.json is the first check (area Config, Fail, with the command that moves it aside), and the other checks go on with the parameters and the built-in defaults, skipping what only the configuration could say (without -RpcUrl, the chain). A config.json written by a newer module (a higher schemaVersion) counts as damaged. A value in a readable config.json that cannot be used (a port out of range, a URL or address that is not one) is its own Config Fail check naming the field, its value and the command that sets it; the other checks go on with the valid values, the parameters and the defaults. Remedies are the commands to run; nothing is run or changed. 'Get-FabstirDiagnostics | Where-Object Status -eq Fail' lists the problems; -Quiet returns only $true or $false.</para>
     /// <para type="description">The chain checks (area Chain) read, never send, on the chain profile (the -RpcUrl, -ChainId and contract address parameters, then the environment, config.json, Base Sepolia) for the host's address (-Address, else HostAddress of the configuration, else the host key's address; the keystore needs no password for it): RPC reachable and its latency; the chain id the RPC serves; contract code at the NodeRegistry, ModelRegistry, HostEarnings, FAB and USDC addresses; the host registered and active; the registered URL equal to the configured public URL (else 'Set-FabstirHost -Url ...'); the model file the node loads (found by its file name in the ModelRegistry) among the host's registered models; prices set (phase 18 registries: every model priced in the native coin and in USDC, since there is no node-wide price; legacy registries: the node-wide prices always apply, per-model prices are optional); and ETH for five transactions at current fees. The model file's SHA-256 is compared with the ModelRegistry's. When the RPC cannot be reached or serves another chain, the checks after it are Skip with that reason; without any host address all chain checks are Skip. Each RPC request is limited by -TimeoutSec.</para>
     /// </summary>
     /// <example>
@@ -152,6 +152,14 @@ namespace FabstirHost.Commands
                 options.ChainSkipReason = "config.json is damaged, so the configured chain is unknown: " +
                     "give -RpcUrl (with -ChainId and the contract addresses for a chain other than Base " +
                     "Sepolia)";
+                return;
+            }
+
+            if (options.ConfigChainUnusable && RpcUrl == null)
+            {
+                options.ChainSkipReason = "config.json's chain settings cannot be used (see the Config " +
+                    "checks), so the configured chain is unknown: give -RpcUrl (with -ChainId and the " +
+                    "contract addresses for a chain other than Base Sepolia)";
                 return;
             }
 

@@ -196,6 +196,37 @@ namespace FabstirHost.Tests.Config
             Assert.Contains("not a number", File.ReadAllText(_home.Paths.ConfigFile));
         }
 
+        [Fact]
+        public void AFileFromANewerModuleIsRefusedByEveryLoaderAndLeftAsItIs()
+        {
+            const string text = """{ "schemaVersion": 99, "apiPort": 8080 }""";
+            Write(text);
+
+            var edit = Assert.Throws<FabstirException>(() => Save(new HostConfigChanges { LogLevel = "info" }));
+            var typed = Assert.Throws<FabstirException>(() => HostConfigStore.Load(_home.Paths));
+            var json = Assert.Throws<FabstirException>(() => HostConfigStore.LoadJson(_home.Paths));
+
+            foreach (FabstirException ex in new[] { edit, typed, json })
+            {
+                Assert.Equal("ConfigSchemaTooNew", ex.ErrorId);
+                Assert.Equal(_home.Paths.ConfigFile, ex.Target);
+                Assert.Contains("schemaVersion 99, newer than the 1", ex.Message);
+            }
+
+            Assert.Equal(text, File.ReadAllText(_home.Paths.ConfigFile));
+        }
+
+        [Fact]
+        public void TheCurrentSchemaVersionAndAFileWithoutOneAreRead()
+        {
+            Write("""{ "schemaVersion": 1, "apiPort": 8081 }""");
+            Assert.Equal(8081, HostConfigStore.Load(_home.Paths)!.ApiPort);
+
+            Write("""{ "apiPort": 8082 }""");
+            Assert.Equal(8082, HostConfigStore.Load(_home.Paths)!.ApiPort);
+            Assert.NotNull(HostConfigStore.LoadJson(_home.Paths));
+        }
+
         private void Save(HostConfigChanges changes)
         {
             HostConfigEditor.Save(_home.Paths, HostConfigEditor.Prepare(_home.Paths, changes));

@@ -42,6 +42,52 @@ namespace FabstirHost.Tests.Models
         }
 
         [Fact]
+        public void AFolderIsReportedAsNotFoundInTheWordsOfStartFabstirNode()
+        {
+            var ex = Assert.Throws<FabstirException>(() => ModelFile.EnsureGguf(_folder.Path));
+            var start = Assert.Throws<FabstirException>(() => Core.Node.Preflight.CheckModel(_folder.Path));
+
+            Assert.Equal("ModelFileNotFound", ex.ErrorId);
+            Assert.Equal(FabstirErrorCategory.ObjectNotFound, ex.Category);
+            Assert.Equal(_folder.Path, ex.Target);
+            Assert.StartsWith($"The model path '{_folder.Path}' is a folder, not a file.", ex.Message);
+            Assert.Equal(start.ErrorId, ex.ErrorId);
+            Assert.EndsWith("with -ModelPath.", start.Message);
+        }
+
+        [Fact]
+        public void AFileThisUserCannotReadIsReportedAsUnreadable()
+        {
+            string path = Write("locked.gguf", new byte[] { 0x47, 0x47, 0x55, 0x46 });
+            File.SetUnixFileMode(path, UnixFileMode.None);
+            if (CanRead(path))
+            {
+                return; // root reads every file: nothing to refuse
+            }
+
+            var ex = Assert.Throws<FabstirException>(() => ModelFile.EnsureGguf(path));
+
+            Assert.Equal("ModelFileUnreadable", ex.ErrorId);
+            Assert.Equal(FabstirErrorCategory.PermissionDenied, ex.Category);
+            Assert.Contains($"'{path}' cannot be read by this user", ex.Message);
+        }
+
+        private static bool CanRead(string path)
+        {
+            try
+            {
+                using (File.OpenRead(path))
+                {
+                    return true;
+                }
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+
+        [Fact]
         public async Task Sha256IsStreamedAndMatchesTheWholeFileHash()
         {
             var content = new byte[(3 << 20) + 12345];

@@ -119,13 +119,43 @@ namespace FabstirHost.Tests.Network
 
         [Theory]
         [InlineData("http://user:s3cret@127.0.0.1:1/", "http://…@127.0.0.1:1/")]
-        [InlineData("https://a:b@c@node.example.com/x?y=1", "https://…@node.example.com/x?y=1")]
+        [InlineData("https://a:b@c@node.example.com/x?y=1", "https://…@node.example.com/x?y=…")]
         [InlineData("user:s3cret@node.example.com:8080", "…@node.example.com:8080")]
         [InlineData("http://node.example.com/x@y", "http://node.example.com/x@y")]
         [InlineData("ftp://x", "ftp://x")]
         public void The_user_part_of_a_url_is_never_shown(string url, string shown)
         {
             Assert.Equal(shown, UrlRules.Redact(url));
+        }
+
+        [Theory]
+        [InlineData("http://127.0.0.1:8080/?password=Hunter2Secret", "http://127.0.0.1:8080/?password=…")]
+        [InlineData("https://n.example.com/x?token=Abc&id=7;k=v", "https://n.example.com/x?token=…&id=…;k=…")]
+        [InlineData("https://n.example.com/?AbcSecret999", "https://n.example.com/?…")]
+        [InlineData("https://n.example.com/?flag&empty=", "https://n.example.com/?…&empty=")]
+        [InlineData("https://n.example.com/#access_token=Abc&x=1", "https://n.example.com/#access_token=…&x=…")]
+        [InlineData("https://n.example.com/?a=1#b=2", "https://n.example.com/?a=…#b=…")]
+        [InlineData("http://u:p@x/?k=v", "http://…@x/?k=…")]
+        [InlineData("https://n.example.com/p", "https://n.example.com/p")]
+        public void Query_and_fragment_values_are_never_shown_but_their_names_are(string url, string shown)
+        {
+            Assert.Equal(shown, UrlRules.Redact(url));
+            if (Uri.TryCreate(url, UriKind.Absolute, out Uri? uri))
+            {
+                Assert.Equal(shown, UrlRules.Redact(uri));
+                Assert.Equal(shown, UrlRules.WithoutCredentials(uri).ToString());
+            }
+        }
+
+        [Fact]
+        public void A_refused_url_does_not_repeat_its_query_values()
+        {
+            const string url = "ftp://node.example.com/?token=AbcSecret999";
+            var error = Assert.Throws<FabstirException>(() => UrlRules.Parse(url));
+
+            Assert.DoesNotContain("AbcSecret999", error.Message);
+            Assert.DoesNotContain("AbcSecret999", error.Target?.ToString());
+            Assert.Contains("?token=…", error.Message);
         }
 
         [Theory]

@@ -63,10 +63,11 @@ namespace FabstirHost.Core.Chain.HostManagement
                         .ConfigureAwait(false);
                     if (current != raw)
                     {
+                        string model = await NameAsync(host, id, cancellationToken).ConfigureAwait(false);
                         plan.Add(host.RegistryStep(new SetModelTokenPricingFunction
                         {
                             ModelId = id.HexToByteArray(), Token = token.Address, Price = raw,
-                        }, $"setModelTokenPricing({Short(id)}, {token.Symbol}, {price})"));
+                        }, $"setModelTokenPricing({model}, {token.Symbol}, {price})"));
                     }
                 }
             }
@@ -132,8 +133,8 @@ namespace FabstirHost.Core.Chain.HostManagement
                             .ConfigureAwait(false) != 0)
                     {
                         var clear = new ClearModelPricingFunction { ModelId = id.HexToByteArray() };
-                        plan.Add(host.RegistryStep(clear,
-                            $"clearModelPricing({Short(id)})"));
+                        string model = await NameAsync(host, id, cancellationToken).ConfigureAwait(false);
+                        plan.Add(host.RegistryStep(clear, $"clearModelPricing({model})"));
                     }
                 }
 
@@ -194,6 +195,19 @@ namespace FabstirHost.Core.Chain.HostManagement
 
         internal static string Short(string id) => id.Substring(0, 10) + "…";
 
+        /// <summary>
+        /// The model as a plan names it: repo:file when the ModelRegistry knows the id, else the
+        /// id's first bytes. Asked only for a step that is planned.
+        /// </summary>
+        private static async Task<string> NameAsync(
+            HostContext host,
+            string id,
+            CancellationToken cancellationToken)
+        {
+            FabstirModel? model = await host.Models.GetModelAsync(id, cancellationToken).ConfigureAwait(false);
+            return model?.Spec ?? Short(id);
+        }
+
         private static bool SameAddress(string a, string b) =>
             string.Equals(a, b, System.StringComparison.OrdinalIgnoreCase);
 
@@ -208,10 +222,11 @@ namespace FabstirHost.Core.Chain.HostManagement
             {
                 if (await TokenPriceOfAsync(host, id, token, cancellationToken).ConfigureAwait(false) != 0)
                 {
+                    string model = await NameAsync(host, id, cancellationToken).ConfigureAwait(false);
                     plan.Add(host.RegistryStep(new ClearModelTokenPricingFunction
                     {
                         ModelId = id.HexToByteArray(), Token = token.Address,
-                    }, $"clearModelTokenPricing({Short(id)}, {token.Symbol})"));
+                    }, $"clearModelTokenPricing({model}, {token.Symbol})"));
                 }
             }
         }
@@ -293,10 +308,11 @@ namespace FabstirHost.Core.Chain.HostManagement
                 BigInteger newStable = token.IsNative ? stable : raw;
                 if (newNative != native || newStable != stable)
                 {
+                    string model = await NameAsync(host, id, cancellationToken).ConfigureAwait(false);
                     plan.Add(host.RegistryStep(new SetModelPricingFunction
                     {
                         ModelId = id.HexToByteArray(), NativePrice = newNative, StablePrice = newStable,
-                    }, $"setModelPricing({Short(id)}, native {newNative}, stable {newStable}) for {price}"));
+                    }, $"setModelPricing({model}, native {newNative}, stable {newStable}) for {price}"));
                 }
             }
         }

@@ -46,7 +46,7 @@ namespace FabstirHost.Core.Chain.Registration
         /// </summary>
         public static JObject? Load(FabstirPaths paths)
         {
-            return SecureFile.ReadJsonOrDefault<JObject>(paths.ConfigFile, HostConfigStore.DamagedErrorId);
+            return HostConfigStore.LoadJson(paths);
         }
 
         // The profile's node environment names every contract by the setting's variable name.

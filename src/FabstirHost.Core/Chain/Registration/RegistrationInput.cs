@@ -83,11 +83,11 @@ namespace FabstirHost.Core.Chain.Registration
             string? problem = null;
             if (url.Query.Length > 0)
             {
-                problem = $"it has a query ('{url.Query}')";
+                problem = "it has a query";
             }
             else if (url.Fragment.Length > 0)
             {
-                problem = $"it has a fragment ('{url.Fragment}')";
+                problem = "it has a fragment";
             }
             else if (url.UserInfo.Length > 0)
             {
@@ -96,7 +96,7 @@ namespace FabstirHost.Core.Chain.Registration
 
             if (problem != null)
             {
-                // The user part is never repeated: it may be a password.
+                // Only the masked form is shown: the user part and query values may be secrets.
                 string shown = UrlRules.Redact(text.Trim());
                 throw new FabstirException(
                     RegistrationErrors.InvalidPublicUrl,
