@@ -33,7 +33,10 @@ namespace FabstirHost
         [Parameter]
         public string? KeystorePasswordFile { get; set; }
 
-        /// <summary>The host of the key (read without unlocking it) on the resolved chain.</summary>
+        /// <summary>
+        /// The host of the key (read without unlocking it) on the resolved chain, refused while a
+        /// transaction from it is still pending, before anything is planned.
+        /// </summary>
         protected HostContext CreateHostContext()
         {
             ChainProfile profile = ResolveChainProfile();
@@ -46,7 +49,9 @@ namespace FabstirHost
                     "New-FabstirWallet.",
                     Paths.KeystoreFile));
             HostConfig? config = Invoke(() => HostConfigStore.Load(Paths));
-            return Invoke(() => new HostContext(new FabstirChain(profile, Log), address, config));
+            HostContext host = Invoke(() => new HostContext(new FabstirChain(profile, Log), address, config));
+            Run(token => host.RequireNothingPendingAsync(token));
+            return host;
         }
 
         /// <summary>

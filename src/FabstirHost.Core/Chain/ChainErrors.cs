@@ -13,6 +13,7 @@ namespace FabstirHost.Core.Chain
         public const string TransactionRejected = "TransactionRejected";
         public const string TransactionReceiptTimeout = "TransactionReceiptTimeout";
         public const string TransactionOutcomeUnknown = "TransactionOutcomeUnknown";
+        public const string TransactionsPending = "TransactionsPending";
         public const string InsufficientGasFunds = "InsufficientGasFunds";
         public const string InvalidAddress = "InvalidAddress";
         public const string PriceOutOfRange = "PriceOutOfRange";

@@ -44,8 +44,8 @@ namespace FabstirHost.Core.Chain.Registration
                 return _mined;
             }
 
-            BigInteger nonce = await _chain.GetPendingNonceAsync(key.Address, cancellationToken)
-                .ConfigureAwait(false);
+            BigInteger nonce = plan.FirstNonce ??
+                await _chain.GetPendingNonceAsync(key.Address, cancellationToken).ConfigureAwait(false);
             try
             {
                 foreach (PlannedStep step in plan.Steps)

@@ -189,6 +189,9 @@ namespace FabstirHost.Core.Chain.Registration
 
         internal IReadOnlyList<PlannedStep> Steps { get; }
 
+        /// <summary>The host's next nonce when the plan was read, with nothing pending then.</summary>
+        internal BigInteger? FirstNonce { get; set; }
+
         /// <summary>The plan in words, one line per action: what -WhatIf shows.</summary>
         public string Describe()
         {
