@@ -68,6 +68,68 @@ namespace FabstirHost.Tests.Registration
             Assert.Equal(2 + finished.Transactions.Count, (int)await box.NonceAsync());
         }
 
+        [Fact]
+        public async Task A_receipt_timeout_counts_the_step_sent_but_not_mined_apart_from_those_not_sent()
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain);
+            HostRegistrar registrar = box.Registrar();
+            await SetAutomineAsync(false);
+            try
+            {
+                // A fresh registration: approve is sent and waits; the rest is not sent.
+                RegistrationPlan fresh = await registrar.PlanAsync(
+                    ShortReceiptWait(box.Request()), box.Key, CancellationToken.None);
+                int total = fresh.Transactions.Count;
+                var timedOut = await Assert.ThrowsAsync<TransactionReceiptTimeoutException>(() =>
+                    registrar.RegisterAsync(fresh, box.Key, CancellationToken.None));
+                Assert.Equal("approve", timedOut.Function);
+                Assert.Equal(timedOut.Hash, timedOut.Target);
+                Assert.Contains(
+                    $"No transaction of this run was mined. Sent, not mined: approve {timedOut.Hash} (step 1). " +
+                    $"{total - 1} step(s) were not sent. Once it is mined, run the same command again",
+                    timedOut.RecommendedAction);
+                Assert.Contains($"stopped at step 1 of {total}", box.Log.All);
+
+                // The resumed run: registerNode is sent and waits.
+                await MineAsync();
+                RegistrationPlan resumed = await registrar.PlanAsync(
+                    ShortReceiptWait(box.Request()), box.Key, CancellationToken.None);
+                timedOut = await Assert.ThrowsAsync<TransactionReceiptTimeoutException>(() =>
+                    registrar.RegisterAsync(resumed, box.Key, CancellationToken.None));
+                Assert.Equal("registerNode", timedOut.Function);
+                Assert.Contains(
+                    $"Sent, not mined: registerNode {timedOut.Hash} (step 1). " +
+                    $"{resumed.Transactions.Count - 1} step(s) were not sent.",
+                    timedOut.RecommendedAction);
+
+                await MineAsync();
+                await SetAutomineAsync(true);
+                await box.RegisterAsync(box.Request());
+                await SetAutomineAsync(false);
+
+                // An update of a registered host: the same accounting.
+                var host = new HostContext(box.Chain, box.Key.Address);
+                HostTransactionPlan update = await HostUpdater.PlanAsync(
+                    host,
+                    new HostUpdateRequest { Metadata = new System.Collections.Hashtable { ["hardware"] = "test gpu" } },
+                    box.Log,
+                    CancellationToken.None);
+                update.Transactions = new TransactionOptions { ReceiptTimeout = TimeSpan.FromSeconds(1) };
+                timedOut = await Assert.ThrowsAsync<TransactionReceiptTimeoutException>(() =>
+                    update.ExecuteAsync(box.Key, CancellationToken.None));
+                Assert.Equal("updateMetadata", timedOut.Function);
+                Assert.Contains(
+                    $"'Update host' stopped at step 1 of 1. No transaction of this run was mined. Sent, not " +
+                    $"mined: updateMetadata {timedOut.Hash} (step 1). 0 step(s) were not sent.",
+                    timedOut.RecommendedAction);
+            }
+            finally
+            {
+                await SetAutomineAsync(true);
+                await MineAsync();
+            }
+        }
+
         private static void AssertPending(FabstirException refused, string address, int count)
         {
             Assert.Equal("TransactionsPending", refused.ErrorId);
