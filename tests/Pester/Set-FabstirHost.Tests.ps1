@@ -117,7 +117,17 @@ Describe 'Set-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' },
             Should -Throw -ErrorId "PortConflict,$script:command" -PassThru
 
         $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
-        $thrown.Exception.Message | Should -BeLike "The public URL's port $($port + 1 + $Offset) is one of the*P2P ports*"
+        $thrown.Exception.Message | Should -BeLike "The public URL's port $($port + 1 + $Offset) is one of the node's TCP P2P ports $($port + 1) and $($port + 2)*"
+        Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
+    }
+
+    It 'does not count the UDP QUIC port P+2 as a clash for a URL: it probes it' {
+        $port = Get-FreePortRange 4
+        Set-FabstirHostConfig -ApiPort $port -P2PPort ($port + 1)
+
+        { Set-FabstirHost -Url "http://127.0.0.1:$($port + 3)" -ProbeTimeoutSec 1 @parameters -ErrorAction Stop `
+                -WarningAction SilentlyContinue } |
+            Should -Throw -ErrorId "PublicUrlUnreachable,$script:command"
         Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
     }
 
