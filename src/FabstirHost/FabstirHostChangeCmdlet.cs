@@ -1,5 +1,6 @@
 using System.IO;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using System.Security;
 using FabstirHost.Core;
 using FabstirHost.Core.Chain;
@@ -33,7 +34,10 @@ namespace FabstirHost
         [Parameter]
         public string? KeystorePasswordFile { get; set; }
 
-        /// <summary>The host of the key (read without unlocking it) on the resolved chain.</summary>
+        /// <summary>
+        /// The host of the key (read without unlocking it) on the resolved chain, refused while a
+        /// transaction from it is still pending, before anything is planned.
+        /// </summary>
         protected HostContext CreateHostContext()
         {
             ChainProfile profile = ResolveChainProfile();
@@ -46,7 +50,9 @@ namespace FabstirHost
                     "New-FabstirWallet.",
                     Paths.KeystoreFile));
             HostConfig? config = Invoke(() => HostConfigStore.Load(Paths));
-            return Invoke(() => new HostContext(new FabstirChain(profile, Log), address, config));
+            HostContext host = Invoke(() => new HostContext(new FabstirChain(profile, Log), address, config));
+            Run(token => host.RequireNothingPendingAsync(token));
+            return host;
         }
 
         /// <summary>
@@ -71,7 +77,36 @@ namespace FabstirHost
                 return true;
             }
 
-            return ShouldProcess(text, text + "\nSend these transactions?", plan.Operation);
+            return Confirm(text, text + "\nSend these transactions?", plan.Operation, plan.Address);
+        }
+
+        /// <summary>
+        /// ShouldProcess, except that a session that cannot ask (-NonInteractive, a hosted runspace)
+        /// gets ConfirmationRequired naming the switch to add, instead of PowerShell's bare refusal
+        /// to prompt. The commands confirmed by default (ConfirmImpact High) meet it without -Confirm.
+        /// </summary>
+        protected bool Confirm(string description, string question, string caption, string target)
+        {
+            try
+            {
+                return ShouldProcess(description, question, caption);
+            }
+            catch (System.Exception ex) when (
+                ex is PSInvalidOperationException ||
+                ex is HostException ||
+                ex is System.NotImplementedException ||
+                ex is PSNotImplementedException)
+            {
+                string command = MyInvocation.MyCommand.Name;
+                ThrowFabstirError(new FabstirException(
+                    HostManagementErrors.ConfirmationRequired,
+                    FabstirErrorCategory.InvalidOperation,
+                    $"{command} asks for confirmation before '{caption}' for {target}, but this session " +
+                    "cannot prompt (it is non-interactive). Nothing was sent. In a script, add " +
+                    "-Confirm:$false to go ahead without the prompt, or -WhatIf to see the plan.",
+                    target));
+                throw; // unreachable: ThrowTerminatingError always throws
+            }
         }
 
         private bool WhatIfRequested()

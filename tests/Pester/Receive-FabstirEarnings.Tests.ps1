@@ -87,6 +87,18 @@ Describe 'Receive-FabstirEarnings' {
         $forced.Withdrawn.RawAmount | Should -Be 1000
     }
 
+    It 'says to add -Confirm:$false when the session cannot ask for confirmation' {
+        Add-TestEarnings $script:chain $script:address $script:chain.UsdcToken '2000000'
+        $nonce = Get-TestNonce $script:chain $script:address
+
+        $thrown = { Receive-FabstirEarnings -Token USDC @parameters -ErrorAction Stop } |
+            Should -Throw -ErrorId "ConfirmationRequired,$script:command" -PassThru
+
+        $thrown.Exception.Message | Should -Match 'cannot prompt \(it is non-interactive\)\. Nothing was sent\.'
+        $thrown.Exception.Message | Should -Match '-Confirm:\$false'
+        Get-TestNonce $script:chain $script:address | Should -Be $nonce
+    }
+
     It 'withdraws under -Force without asking for confirmation' {
         Add-TestEarnings $script:chain $script:address $script:chain.UsdcToken '2000000'
         $ConfirmPreference | Should -Be 'High'

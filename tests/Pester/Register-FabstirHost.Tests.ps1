@@ -275,7 +275,7 @@ Describe 'Register-FabstirHost' {
                 Register-FabstirHost -Url $url @common -PrivateKey (New-SecureKey $freshKey) -UsdcPerMillionTokens 3 -WhatIf
             }
 
-            $text | Should -Match "Register host $freshAddress at $([regex]::Escape($url)) \(Registered"
+            $text | Should -Match "Register host $freshAddress at $([regex]::Escape($url)) \(not registered yet: a new registration;"
             $text | Should -Match 'Node: start fabstir-llm-node'
             $text | Should -Match '1\. FAB token\.approve\(spender .*: \d+ gas \(estimated\), at most [0-9.]+ ETH'
             $text | Should -Match '2\. NodeRegistry\.registerNode\(metadata .*: about \d+ gas \(typical\), at most [0-9.]+ ETH'

@@ -105,6 +105,32 @@ Describe 'Set-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' },
         Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
     }
 
+    It 'refuses at once a URL on the node''s TCP P2P port P+<Offset>, as registration does' -ForEach @(
+        @{ Offset = 0 }, @{ Offset = 1 }
+    ) {
+        $port = Get-FreePortRange 4
+        Set-FabstirHostConfig -ApiPort $port -P2PPort ($port + 1)
+        $url = "http://127.0.0.1:$($port + 1 + $Offset)"
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+
+        $thrown = { Set-FabstirHost -Url $url -ProbeTimeoutSec 30 @parameters -ErrorAction Stop } |
+            Should -Throw -ErrorId "PortConflict,$script:command" -PassThru
+
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
+        $thrown.Exception.Message | Should -BeLike "The public URL's port $($port + 1 + $Offset) is one of the node's TCP P2P ports $($port + 1) and $($port + 2)*"
+        Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
+    }
+
+    It 'does not count the UDP QUIC port P+2 as a clash for a URL: it probes it' {
+        $port = Get-FreePortRange 4
+        Set-FabstirHostConfig -ApiPort $port -P2PPort ($port + 1)
+
+        { Set-FabstirHost -Url "http://127.0.0.1:$($port + 3)" -ProbeTimeoutSec 1 @parameters -ErrorAction Stop `
+                -WarningAction SilentlyContinue } |
+            Should -Throw -ErrorId "PublicUrlUnreachable,$script:command"
+        Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
+    }
+
     It 'refuses a URL whose name does not resolve with the DNS check, not the port checks' {
         $url = 'https://node.example.invalid'
         $failure = $null

@@ -222,6 +222,22 @@ Describe 'Start-FabstirNode' {
         Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
     }
 
+    It 'refuses an API port on TCP P2P port P+1 with the same words' {
+        { Start-FabstirNode -ModelPath $t.Model -Port ($t.Port + 1) -P2PPort $t.Port -NodePath $t.Node -ErrorAction Stop } |
+            Should -Throw -ErrorId "PortConflict$errorSuffix" `
+                -ExpectedMessage "The API port $($t.Port + 1) is one of the node's TCP P2P ports $($t.Port) and $($t.Port + 1)*"
+        Wait-NothingInHome $t.Home | Should -BeNullOrEmpty
+    }
+
+    It 'starts with the API port on the UDP QUIC port P+2, where TCP and UDP do not collide' {
+        $node = Start-FabstirNode -ModelPath $t.Model -Port ($t.Port + 2) -P2PPort $t.Port -NodePath $t.Node
+
+        $node.Status | Should -Be 'Ready'
+        $node.ApiPort | Should -Be ($t.Port + 2)
+        $node.P2PPort | Should -Be $t.Port
+        $node | Stop-FabstirNode
+    }
+
     It 'refuses an API port among the P2P ports before starting anything' {
         { Start-FabstirNode -ModelPath $t.Model -Port $t.Port -P2PPort $t.Port -NodePath $t.Node -ErrorAction Stop } |
             Should -Throw -ErrorId "PortConflict$errorSuffix" -ExpectedMessage "*API port $($t.Port)*"

@@ -30,6 +30,19 @@ Describe 'Unregister-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Leg
             Should -Be 'High'
     }
 
+    It 'says to add -Confirm:$false when the session cannot ask for confirmation' {
+        # Pester's session is non-interactive, as a runbook's is.
+        $thrown = { Unregister-FabstirHost @parameters -ErrorAction Stop } |
+            Should -Throw -ErrorId "ConfirmationRequired,$script:command" -PassThru
+
+        $thrown.Exception.Message | Should -Match 'cannot prompt \(it is non-interactive\)\. Nothing was sent\.'
+        $thrown.Exception.Message | Should -Match '-Confirm:\$false'
+        $thrown.Exception.Message | Should -Not -Match 'Read and Prompt functionality'
+        $thrown.TargetObject | Should -Be $script:address
+        (Get-FabstirHost @parameters).IsRegistered | Should -BeTrue
+        Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
+    }
+
     It 'shows the stake that comes back under -WhatIf and sends nothing' {
         $output = Get-WhatIfText { Unregister-FabstirHost -WhatIf @parameters }
 
@@ -76,6 +89,28 @@ Describe 'Unregister-FabstirHost -StopNode' {
             $result = Unregister-FabstirHost -StopNode -StopTimeoutSec 10 -Confirm:$false @parameters
 
             $result.NodeStopped | Should -BeTrue
+            (Get-FabstirNode).Status | Should -Be 'Stopped'
+        }
+        finally {
+            Reset-TestHost $script:chain $script:chain.HostAddress
+            Remove-NodeTestHome $t
+            Remove-Item Env:FABSTIR_HOST_PRIVATE_KEY -ErrorAction SilentlyContinue
+        }
+    }
+
+    It 'stops a node still running when the host is already unregistered, then reports it not registered' {
+        $t = New-NodeTestHome
+        $env:FABSTIR_HOST_PRIVATE_KEY = $script:chain.HostKey
+        $parameters = Get-TestChainParameters $script:chain
+        Register-TestHost $script:chain $script:chain.HostAddress | Out-Null
+        try {
+            Unregister-FabstirHost -Confirm:$false @parameters | Out-Null
+            Start-FabstirNode -ModelPath $t.Model -Port $t.Port -NodePath $t.Node | Out-Null
+
+            $thrown = { Unregister-FabstirHost -StopNode -StopTimeoutSec 10 -Confirm:$false @parameters -ErrorAction Stop } |
+                Should -Throw -ErrorId "HostNotRegistered,$script:command" -PassThru
+
+            $thrown.ErrorDetails.RecommendedAction | Should -Match 'The node of this instance was stopped, as -StopNode asked\.'
             (Get-FabstirNode).Status | Should -Be 'Stopped'
         }
         finally {

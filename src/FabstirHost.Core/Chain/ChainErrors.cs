@@ -13,6 +13,7 @@ namespace FabstirHost.Core.Chain
         public const string TransactionRejected = "TransactionRejected";
         public const string TransactionReceiptTimeout = "TransactionReceiptTimeout";
         public const string TransactionOutcomeUnknown = "TransactionOutcomeUnknown";
+        public const string TransactionsPending = "TransactionsPending";
         public const string InsufficientGasFunds = "InsufficientGasFunds";
         public const string InvalidAddress = "InvalidAddress";
         public const string PriceOutOfRange = "PriceOutOfRange";
@@ -77,5 +78,39 @@ namespace FabstirHost.Core.Chain
         public string Function { get; }
 
         public string Hash { get; }
+    }
+
+    /// <summary>
+    /// A transaction the RPC accepted whose receipt (or its confirmations) did not come before
+    /// the deadline: it may still be mined. The hash is the one the RPC answered.
+    /// </summary>
+    public sealed class TransactionReceiptTimeoutException : FabstirException
+    {
+        public TransactionReceiptTimeoutException(
+            string contract,
+            string function,
+            string hash,
+            bool mined,
+            string message)
+            : base(
+                ChainErrors.TransactionReceiptTimeout,
+                FabstirErrorCategory.OperationTimeout,
+                message,
+                hash)
+        {
+            Contract = contract;
+            Function = function;
+            Hash = hash;
+            Mined = mined;
+        }
+
+        public string Contract { get; }
+
+        public string Function { get; }
+
+        public string Hash { get; }
+
+        /// <summary>True when it was mined but not confirmed as many times as asked.</summary>
+        public bool Mined { get; }
     }
 }

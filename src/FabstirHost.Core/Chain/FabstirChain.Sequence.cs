@@ -52,6 +52,39 @@ namespace FabstirHost.Core.Chain
         }
 
         /// <summary>
+        /// The nonce the next transaction from <paramref name="address"/> takes, after checking that
+        /// none of its transactions is still pending: a plan read from the chain while one is would
+        /// send it again (a pending approve) or be estimated against a state that may never be mined
+        /// (a pending registerNode makes a second one look like a revert). TransactionsPending then.
+        /// </summary>
+        internal async Task<BigInteger> RequireNothingPendingAsync(
+            string address,
+            CancellationToken cancellationToken)
+        {
+            BigInteger pending = await GetPendingNonceAsync(address, cancellationToken).ConfigureAwait(false);
+            string hex = await RequestAsync<string>(
+                "eth_getTransactionCount", cancellationToken, address, "latest").ConfigureAwait(false);
+            BigInteger latest = new HexBigInteger(hex).Value;
+            if (pending <= latest)
+            {
+                return pending;
+            }
+
+            BigInteger count = pending - latest;
+            string which = count == BigInteger.One
+                ? $"the transaction with nonce {latest} is"
+                : $"the transactions with nonces {latest} to {pending - 1} are";
+            throw new FabstirException(
+                ChainErrors.TransactionsPending,
+                FabstirErrorCategory.ResourceUnavailable,
+                $"{count} transaction(s) from {address} are pending on {Profile.DisplayRpcUrl}: {which} " +
+                "sent but not yet mined. Nothing was sent, since a plan read now could repeat them or " +
+                "misread the chain. Wait for them to be mined and run the same command again; to see " +
+                "what they are, look the address (or the hash a timed-out run named) up in an explorer.",
+                address);
+        }
+
+        /// <summary>
         /// A plan with the given fees: gas estimated now (a revert fails here, before anything is
         /// signed), or the given gas when the call cannot be estimated yet.
         /// </summary>

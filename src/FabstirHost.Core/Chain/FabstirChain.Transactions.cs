@@ -187,17 +187,18 @@ namespace FabstirHost.Core.Chain
             }
         }
 
-        private static FabstirException ReceiptTimeout(
+        private static TransactionReceiptTimeoutException ReceiptTimeout(
             string hash, FabstirTransactionPlan plan, TransactionOptions options, bool mined)
         {
             string state = mined ? $"confirmed {options.Confirmations} times" : "mined";
-            return new FabstirException(
-                ChainErrors.TransactionReceiptTimeout,
-                FabstirErrorCategory.OperationTimeout,
+            return new TransactionReceiptTimeoutException(
+                plan.Contract,
+                plan.Function,
+                hash,
+                mined,
                 $"{plan.Contract}.{plan.Function} transaction {hash} was sent but not {state} within " +
                 $"{options.ReceiptTimeout.TotalSeconds:0.#} s. It may still be mined: check the hash in " +
-                "an explorer before sending it again.",
-                hash);
+                "an explorer before sending it again.");
         }
 
         private async Task<bool> IsConfirmedAsync(

@@ -73,13 +73,17 @@ namespace FabstirHost.Core.Config
 
         public static int P2PPort(int port) => Port(port, MaxP2PPort, "first P2P port");
 
+        // One model of the node's ports for every command (Start-FabstirNode, Register-FabstirHost,
+        // Set-FabstirHost, Set-FabstirHostConfig): it listens on TCP P and P+1 and on UDP P+2 (QUIC).
+        // The API and a public URL are HTTP, so TCP: they clash with P and P+1 only. A TCP and a UDP
+        // socket on the same number do not collide, so P+2 on the API port is allowed.
+
         /// <summary>
-        /// The node listens on the API port and on the P2P ports P and P+1 (TCP); the API port must
-        /// be neither.
+        /// The API port must be neither of the node's TCP P2P ports P and P+1; UDP P+2 may equal it.
         /// </summary>
         public static void CheckPortsApart(int apiPort, int p2pPort)
         {
-            if (apiPort != p2pPort && apiPort != p2pPort + 1)
+            if (!IsTcpP2PPort(apiPort, p2pPort))
             {
                 return;
             }
@@ -87,18 +91,19 @@ namespace FabstirHost.Core.Config
             throw new FabstirException(
                 PortConflictErrorId,
                 FabstirErrorCategory.InvalidArgument,
-                $"The API port {apiPort} clashes with the P2P ports {p2pPort} and {p2pPort + 1} (TCP) the " +
-                $"node also opens. Choose an API port outside them, or a P2P port such as {apiPort + 1}.",
+                $"The API port {apiPort} is {TcpP2PPorts(p2pPort)}, so the node could not listen on both. " +
+                $"Choose an API port outside them, or a first P2P port such as {apiPort + 1} (-P2PPort).",
                 apiPort);
         }
 
         /// <summary>
-        /// A public URL that names this node's port must name its API port: on a P2P port (P, P+1
-        /// TCP, P+2 UDP) it would reach the P2P listener, which never answers HTTP.
+        /// A public URL on the node's port must name its API port: on a TCP P2P port (P or P+1) it
+        /// would reach the P2P listener, which never answers HTTP. A front on another machine could
+        /// use that port, but it cannot be told from one here, where it could not bind it.
         /// </summary>
         public static void CheckPublicPortApart(int urlPort, int apiPort, int p2pPort)
         {
-            if (urlPort == apiPort || urlPort < p2pPort || urlPort > p2pPort + 2)
+            if (urlPort == apiPort || !IsTcpP2PPort(urlPort, p2pPort))
             {
                 return;
             }
@@ -107,11 +112,17 @@ namespace FabstirHost.Core.Config
             throw new FabstirException(
                 PortConflictErrorId,
                 FabstirErrorCategory.InvalidArgument,
-                $"The public URL's port {urlPort} is one of the P2P ports {p2pPort} to {p2pPort + 2} the " +
-                $"node opens, so it would reach the P2P listener, not the API on port {apiPort}. Give a " +
-                $"public URL on another port, or a P2P port outside it such as {suggested} (-P2PPort).",
+                $"The public URL's port {urlPort} is {TcpP2PPorts(p2pPort)}, so it would reach the P2P " +
+                $"listener, not the API on port {apiPort}. Give a public URL on another port, or a " +
+                $"first P2P port such as {suggested} (-P2PPort).",
                 urlPort);
         }
+
+        private static bool IsTcpP2PPort(int port, int p2pPort) => port == p2pPort || port == p2pPort + 1;
+
+        private static string TcpP2PPorts(int p2pPort) =>
+            $"one of the node's TCP P2P ports {p2pPort} and {p2pPort + 1} (its QUIC port {p2pPort + 2} is " +
+            "UDP and clashes with no TCP port)";
 
         /// <summary>The public URL as given, trimmed, once it parses as a node URL.</summary>
         public static string PublicUrl(string url)

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using FabstirHost.Core.Chain.HostManagement;
 using FabstirHost.Core.Config;
+using FabstirHost.Core.Node;
 
 namespace FabstirHost.Commands
 {
@@ -64,6 +65,12 @@ namespace FabstirHost.Commands
         protected override void EndProcessing()
         {
             HostContext host = CreateHostContext();
+
+            // The ports of the node here: the last one started, else the configured ones.
+            NodeSettings? started = Invoke(() => NodeStateStore.Load(Paths))?.Settings;
+            HostConfig? config = Invoke(() => HostConfigStore.Load(Paths));
+            int? apiPort = started?.ApiPort > 0 ? started.ApiPort : config?.ApiPort;
+            int? p2pPort = started?.P2PPort > 0 ? started.P2PPort : config?.P2PPort ?? apiPort + 1;
             var request = new HostUpdateRequest
             {
                 Url = Url,
@@ -72,7 +79,8 @@ namespace FabstirHost.Commands
                 ReplaceMetadata = Replace,
                 Force = Force,
                 LoadedModelFile = LoadedModelFile(),
-                ApiPort = Invoke(() => HostConfigStore.Load(Paths))?.ApiPort,
+                ApiPort = apiPort,
+                P2PPort = p2pPort,
                 ProbeTimeout = System.TimeSpan.FromSeconds(ProbeTimeoutSec),
             };
             HostTransactionPlan plan = Run(token => HostUpdater.PlanAsync(host, request, Log, token));

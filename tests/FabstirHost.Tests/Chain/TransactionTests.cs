@@ -244,7 +244,7 @@ namespace FabstirHost.Tests.Chain
             var chain = new FabstirChain(_chain.Profile());
             using HostKey key = LocalChain.Key(_chain.HostKey);
 
-            var ex = await Assert.ThrowsAsync<FabstirException>(
+            var ex = await Assert.ThrowsAsync<TransactionReceiptTimeoutException>(
                 () => SendAsync(
                     chain,
                     key,
@@ -261,6 +261,9 @@ namespace FabstirHost.Tests.Chain
             Assert.Equal(FabstirErrorCategory.OperationTimeout, ex.Category);
             Assert.Matches("^0x[0-9a-f]{64}$", (string)ex.Target!);
             Assert.Contains("confirmed 5 times", ex.Message);
+            Assert.True(ex.Mined);
+            Assert.Equal("approve", ex.Function);
+            Assert.Equal(ex.Hash, ex.Target);
         }
 
         [Fact]

@@ -338,6 +338,28 @@ namespace FabstirHost.Tests.Registration
             Assert.Null(HostConfigStore.Load(box.Paths));
         }
 
+        [Fact]
+        public async Task The_plan_header_says_whether_it_registers_updates_or_changes_nothing()
+        {
+            using var box = await RegistrationSandbox.CreateAsync(_chain);
+            string header = $"Register host {box.Key.Address} at {box.LocalUrl}";
+
+            string fresh = (await box.Registrar().PlanAsync(box.Request(), box.Key, CancellationToken.None))
+                .Describe();
+            await box.RegisterAsync(box.Request());
+            string same = (await box.Registrar().PlanAsync(box.Request(), box.Key, CancellationToken.None))
+                .Describe();
+            RegistrationRequest repriced = box.Request();
+            repriced.StablePrice = PriceSetting.FromHuman(7.5m, PriceUnit.UsdcPerMillionTokens);
+            string update = (await box.Registrar().PlanAsync(repriced, box.Key, CancellationToken.None))
+                .Describe();
+
+            Assert.StartsWith(header + " (not registered yet: a new registration;", fresh);
+            Assert.StartsWith(header + " (registered and unchanged: nothing to send;", same);
+            Assert.StartsWith(header + " (registered: an update of what differs;", update);
+            Assert.DoesNotContain("(Registered;", fresh);
+        }
+
         private async Task<BigInteger> PriceAsync(RegistrationSandbox box, string modelId, string token)
         {
             var output = await box.Chain.CallAsync<ModelTokenPricingFunction, UintOutput>(

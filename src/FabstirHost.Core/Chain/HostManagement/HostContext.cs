@@ -87,6 +87,15 @@ namespace FabstirHost.Core.Chain.HostManagement
         }
 
         /// <summary>
+        /// Fails with <c>TransactionsPending</c> while a transaction from the host is sent but not
+        /// mined: a plan read now would repeat it or be estimated against a state that may not come.
+        /// </summary>
+        public Task RequireNothingPendingAsync(CancellationToken cancellationToken)
+        {
+            return Chain.RequireNothingPendingAsync(Address, cancellationToken);
+        }
+
+        /// <summary>
         /// Fails with <c>HostNotActive</c>: the pricing setters refuse an inactive host.
         /// </summary>
         public void RequireActive(FabstirNodeRecord record)

@@ -27,5 +27,6 @@ namespace FabstirHost.Core.Chain.HostManagement
         public const string AmountNeedsOneToken = "AmountNeedsOneToken";
         public const string InsufficientEarnings = "InsufficientEarnings";
         public const string WithdrawalCostsMoreThanAmount = "WithdrawalCostsMoreThanAmount";
+        public const string ConfirmationRequired = "ConfirmationRequired";
     }
 }

@@ -233,9 +233,25 @@ namespace FabstirHost.Core.Chain.HostManagement
 
             await EnsureGasFundsAsync(cancellationToken).ConfigureAwait(false);
             var sent = new List<FabstirTransaction>();
-            foreach (HostTransactionStep step in _steps)
+            try
             {
-                sent.Add(await step.SendAsync(key, Transactions, cancellationToken).ConfigureAwait(false));
+                foreach (HostTransactionStep step in _steps)
+                {
+                    sent.Add(await step.SendAsync(key, Transactions, cancellationToken).ConfigureAwait(false));
+                }
+            }
+            catch (FabstirException ex)
+            {
+                // Not every host command is idempotent (a stake adds), so a re-run is not promised
+                // to resume: the user is told what went out and to read the host first.
+                var summary = TransactionRunSummary.Of(sent, _steps.Count, ex);
+                string report = $"'{Operation}' stopped at step {summary.StoppedAtStep} of {_steps.Count}. " +
+                    $"{summary.Text} {summary.NotSent} step(s) were not sent. {summary.RerunWhen} " +
+                    "Get-FabstirHost to see what the chain holds before sending the rest.";
+                ex.RecommendedAction = ex.RecommendedAction == null
+                    ? report
+                    : ex.RecommendedAction + " " + report;
+                throw;
             }
 
             return sent;

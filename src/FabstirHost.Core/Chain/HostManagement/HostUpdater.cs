@@ -34,6 +34,12 @@ namespace FabstirHost.Core.Chain.HostManagement
         /// <summary>The port the node listens on here, for troubleshooting an unreachable URL.</summary>
         public int? ApiPort { get; set; }
 
+        /// <summary>
+        /// The first P2P port of the node here (it also opens the next one): a URL on either would
+        /// reach its P2P listener, so it is refused before the probe.
+        /// </summary>
+        public int? P2PPort { get; set; }
+
         public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(10);
     }
 
@@ -140,6 +146,12 @@ namespace FabstirHost.Core.Chain.HostManagement
             {
                 log.Verbose($"The registry already has the URL {text}.");
                 return;
+            }
+
+            if (request.ApiPort != null && request.P2PPort != null)
+            {
+                Config.HostConfigRules.CheckPublicPortApart(
+                    UrlRules.EffectivePort(url), request.ApiPort.Value, request.P2PPort.Value);
             }
 
             log.Verbose($"Probing {url} before advertising it.");

@@ -44,8 +44,8 @@ namespace FabstirHost.Core.Chain.Registration
                 return _mined;
             }
 
-            BigInteger nonce = await _chain.GetPendingNonceAsync(key.Address, cancellationToken)
-                .ConfigureAwait(false);
+            BigInteger nonce = plan.FirstNonce ??
+                await _chain.GetPendingNonceAsync(key.Address, cancellationToken).ConfigureAwait(false);
             try
             {
                 foreach (PlannedStep step in plan.Steps)
@@ -98,22 +98,11 @@ namespace FabstirHost.Core.Chain.Registration
 
         private void ReportPartial(RegistrationPlan plan, FabstirException ex)
         {
-            string sent = _mined.Count == 0
-                ? "No transaction of this run was mined."
-                : "Mined before the failure: " +
-                    string.Join(", ", _mined.Select(t => $"{t.Function} {t.Hash}")) + ".";
-            int step = _mined.Count + 1;
-            int left = plan.Steps.Count - _mined.Count;
-            if (ex is TransactionOutcomeUnknownException unknown)
-            {
-                // Handed to the RPC: it may be on chain, so it is neither mined nor "not done".
-                sent += $" Sent, outcome unknown: {unknown.Function} {unknown.Hash} (step {step}).";
-                left--;
-            }
-
-            _log.Warning($"The registration stopped at step {step} of {plan.Steps.Count}. {sent}");
-            string resume = $"{sent} {left} step(s) were not sent. Run the same command again: it reads " +
-                "the chain and sends only what is still missing.";
+            var summary = TransactionRunSummary.Of(_mined, plan.Steps.Count, ex);
+            _log.Warning($"The registration stopped at step {summary.StoppedAtStep} of {plan.Steps.Count}. " +
+                summary.Text);
+            string resume = $"{summary.Text} {summary.NotSent} step(s) were not sent. {summary.RerunWhen} the " +
+                "same command again: it reads the chain and sends only what is still missing.";
             ex.RecommendedAction = ex.RecommendedAction == null
                 ? resume
                 : ex.RecommendedAction + " " + resume;

@@ -189,12 +189,32 @@ namespace FabstirHost.Core.Chain.Registration
 
         internal IReadOnlyList<PlannedStep> Steps { get; }
 
+        /// <summary>The host's next nonce when the plan was read, with nothing pending then.</summary>
+        internal BigInteger? FirstNonce { get; set; }
+
+        /// <summary>
+        /// What the plan does to the host's registration, in the future tense of a plan: the
+        /// status names the outcome once sent, which reads as a fact about the host before it.
+        /// </summary>
+        private string StatusInWords()
+        {
+            switch (Status)
+            {
+                case RegistrationStatus.Registered:
+                    return "not registered yet: a new registration";
+                case RegistrationStatus.Updated:
+                    return "registered: an update of what differs";
+                default:
+                    return "registered and unchanged: nothing to send";
+            }
+        }
+
         /// <summary>The plan in words, one line per action: what -WhatIf shows.</summary>
         public string Describe()
         {
             var lines = new List<string>
             {
-                $"Register host {HostAddress} at {Url} ({Status}; NodeRegistry {Generation} pricing).",
+                $"Register host {HostAddress} at {Url} ({StatusInWords()}; NodeRegistry {Generation} pricing).",
             };
 
             if (NodeAction != null)

@@ -42,6 +42,8 @@ namespace FabstirHost.Core.Chain.Registration
             CancellationToken cancellationToken)
         {
             await _chain.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            BigInteger nonce = await _chain.RequireNothingPendingAsync(host, cancellationToken)
+                .ConfigureAwait(false);
             PricingGeneration generation = await _registry.ProbeGenerationAsync(cancellationToken)
                 .ConfigureAwait(false);
             FabstirNodeRecord record = await _registry.GetNodeAsync(host, cancellationToken)
@@ -97,7 +99,10 @@ namespace FabstirHost.Core.Chain.Registration
             BigInteger ethBalance = await PlanGasAsync(steps, host, input.Request, cancellationToken)
                 .ConfigureAwait(false);
             return new RegistrationPlan(
-                input, host, generation, record, stake, native, stable, bounds, metadata, steps, ethBalance);
+                input, host, generation, record, stake, native, stable, bounds, metadata, steps, ethBalance)
+            {
+                FirstNonce = nonce,
+            };
         }
 
         private async Task EnsureApprovedAsync(
