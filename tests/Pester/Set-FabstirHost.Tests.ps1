@@ -84,6 +84,25 @@ Describe 'Set-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' },
         $forced.Host.Models.Spec | Should -Be $script:chain.ApprovedModels[1]
     }
 
+    It 'keeps the public key under -Replace and refuses -Replace without -Metadata' {
+        $update = Set-FabstirHost -Metadata @{ only = 'this' } -Replace @parameters
+
+        $update.Host.PublicKey | Should -Be '02abc'
+        $update.Host.MetadataFields.Keys | Sort-Object | Should -Be @('only', 'publicKey')
+        $nonce = Get-TestNonce $script:chain $script:address
+        { Set-FabstirHost -Replace @parameters -ErrorAction Stop } |
+            Should -Throw -ErrorId "ReplaceWithoutMetadata,$script:command"
+        Get-TestNonce $script:chain $script:address | Should -Be $nonce
+    }
+
+    It 'removes a metadata field set to $null' {
+        $update = Set-FabstirHost -Metadata @{ hardware = $null; location = 'eu-west' } @parameters
+
+        $update.Host.MetadataFields.ContainsKey('hardware') | Should -BeFalse
+        $update.Host.MetadataFields['location'] | Should -Be 'eu-west'
+        $update.Host.PublicKey | Should -Be '02abc'
+    }
+
     It 'refuses a metadata key that looks like a secret' {
         { Set-FabstirHost -Metadata @{ wallet = @{ privateKey = '0x1234' } } @parameters -ErrorAction Stop } |
             Should -Throw -ErrorId "MetadataSecretRefused,$script:command"

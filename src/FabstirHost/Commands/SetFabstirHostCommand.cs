@@ -8,7 +8,7 @@ namespace FabstirHost.Commands
 {
     /// <summary>
     /// <para type="synopsis">Changes the registered host's URL, models or metadata on chain.</para>
-    /// <para type="description">Only what differs from the chain is sent. A new -Url is probed first (its /health must answer); when it does not, the relevant troubleshooting is shown and nothing is sent. -Model replaces the advertised list: each repo:file must be approved by the ModelRegistry, duplicates are dropped with a warning, and the model the node loads must stay in the list unless -Force. In the phase 18 pricing generation, newly added models are priced in the same run at the host's registration prices (native and USDC), since a model without a price cannot be sold. -Metadata is merged into the JSON on chain, so publicKey and other fields survive; -Replace replaces it. Fields that look like secrets (names such as privateKey, secret, password, mnemonic, seed, apiKey, at any depth, or a value shaped like a private key) are refused, as in Register-FabstirHost: metadata is public. publicKey comes from the host key and cannot be given. config.json follows the chain. Under -WhatIf the plan is shown with gas estimates.</para>
+    /// <para type="description">Only what differs from the chain is sent. A new -Url is probed first (its /health must answer); when it does not, the relevant troubleshooting is shown and nothing is sent. -Model replaces the advertised list: each repo:file must be approved by the ModelRegistry, duplicates are dropped with a warning, and the model the node loads must stay in the list unless -Force. In the phase 18 pricing generation, newly added models are priced in the same run at the host's registration prices (native and USDC), since a model without a price cannot be sold. -Metadata is merged into the JSON on chain, so publicKey and other fields survive, and a field set to $null is removed; -Replace replaces every field with those of -Metadata (which it needs) but keeps the publicKey, which always comes from the host key. Fields that look like secrets (names such as privateKey, secret, password, mnemonic, seed, apiKey, at any depth, or a value shaped like a private key) are refused, as in Register-FabstirHost: metadata is public. publicKey comes from the host key and cannot be given. config.json follows the chain. Under -WhatIf the plan is shown with gas estimates.</para>
     /// </summary>
     /// <example>
     /// <code>Set-FabstirHost -Url https://node.example.com:8443</code>
@@ -37,13 +37,13 @@ namespace FabstirHost.Commands
         public string[]? Model { get; set; }
 
         /// <summary>
-        /// <para type="description">Metadata fields to merge into the JSON on chain (nested hashtables and arrays allowed).</para>
+        /// <para type="description">Metadata fields to merge into the JSON on chain (nested hashtables and arrays allowed); a field set to $null is removed.</para>
         /// </summary>
         [Parameter]
         public Hashtable? Metadata { get; set; }
 
         /// <summary>
-        /// <para type="description">Replaces the metadata on chain with -Metadata instead of merging.</para>
+        /// <para type="description">Replaces the metadata fields on chain with those of -Metadata instead of merging; the publicKey is always kept. Needs -Metadata.</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Replace { get; set; }

@@ -22,10 +22,12 @@ namespace FabstirHost.Core.Chain.HostManagement
         }
 
         /// <summary>
-        /// The new metadata JSON: <paramref name="changes"/> merged over the current JSON (or
-        /// replacing it). MetadataSecretRefused for any field, at any depth, that looks secret.
-        /// A secret-looking field already on chain (the old host CLI published one) is dropped with
-        /// a warning: it must not be published again.
+        /// The new metadata JSON: <paramref name="changes"/> merged over the current JSON, where a
+        /// field set to null is removed; or, with <paramref name="replace"/>, replacing every field
+        /// but the publicKey, which comes from the host key and is always kept. MetadataInvalid for
+        /// a value that is not JSON or metadata over 4 KiB; MetadataSecretRefused for any field, at
+        /// any depth, that looks secret. A secret-looking field already on chain (the old host CLI
+        /// published one) is dropped with a warning: it must not be published again.
         /// </summary>
         public static string Merge(
             string? current,
@@ -35,15 +37,33 @@ namespace FabstirHost.Core.Chain.HostManagement
         {
             JObject update = MetadataRules.ToJson(changes);
             Registration.HostMetadata.RefuseSecrets(update);
-            JObject result = replace ? new JObject() : TryParse(current) ?? new JObject();
-            if (!replace && !string.IsNullOrWhiteSpace(current) && TryParse(current) == null)
+            JObject? onChain = TryParse(current);
+            if (!string.IsNullOrWhiteSpace(current) && onChain == null)
             {
                 log.Warning("The metadata on chain is not a JSON object; it is replaced by the new fields.");
             }
 
+            JObject result = onChain ?? new JObject();
+            if (replace)
+            {
+                result = new JObject();
+                JToken? publicKey = onChain?[Registration.HostMetadata.PublicKeyField];
+                if (publicKey != null)
+                {
+                    result[Registration.HostMetadata.PublicKeyField] = publicKey.DeepClone();
+                }
+            }
+
             foreach (var property in update.Properties())
             {
-                result[property.Name] = property.Value.DeepClone();
+                if (property.Value.Type == JTokenType.Null)
+                {
+                    result.Remove(property.Name);
+                }
+                else
+                {
+                    result[property.Name] = property.Value.DeepClone();
+                }
             }
 
             DropSecrets(result, log);
