@@ -37,7 +37,7 @@ namespace FabstirHost.Commands
         public string[]? Model { get; set; }
 
         /// <summary>
-        /// <para type="description">Metadata fields to merge into the JSON on chain (nested hashtables and arrays allowed); a field set to $null is removed.</para>
+        /// <para type="description">Metadata fields to merge into the JSON on chain (strings, numbers, booleans, and nested hashtables and arrays of those); a field set to $null is removed. The metadata JSON is at most 4 KiB.</para>
         /// </summary>
         [Parameter]
         public Hashtable? Metadata { get; set; }
@@ -84,31 +84,46 @@ namespace FabstirHost.Commands
         }
     }
 
-    /// <summary>Turns a PowerShell hashtable into plain .NET values (no PSObject wrappers).</summary>
+    /// <summary>
+    /// Turns a PowerShell hashtable into plain .NET values (no PSObject wrappers); what is not a
+    /// dictionary, list or text is left for the core to accept or refuse.
+    /// </summary>
     internal static class PlainMetadata
     {
-        public static Hashtable From(IDictionary dictionary)
+        public static Hashtable From(IDictionary dictionary) => From(dictionary, 1);
+
+        /// <summary>One value, unwrapped at every depth.</summary>
+        public static object? Value(object? value) => Value(value, 1);
+
+        private static Hashtable From(IDictionary dictionary, int depth)
         {
             var plain = new Hashtable();
             foreach (DictionaryEntry entry in dictionary)
             {
-                plain[Unwrap(entry.Key)!] = Value(entry.Value);
+                plain[Unwrap(entry.Key)!] = Value(entry.Value, depth + 1);
             }
 
             return plain;
         }
 
-        private static object? Value(object? value)
+        private static object? Value(object? value, int depth)
         {
             value = Unwrap(value);
+
+            // A table that holds itself is passed on as it is, and the core refuses its depth.
+            if (depth > Core.Chain.MetadataRules.MaxDepth)
+            {
+                return value;
+            }
+
             switch (value)
             {
                 case IDictionary nested:
-                    return From(nested);
+                    return From(nested, depth);
                 case string text:
                     return text;
                 case IEnumerable items:
-                    return items.Cast<object?>().Select(Value).ToList();
+                    return items.Cast<object?>().Select(item => Value(item, depth + 1)).ToList();
                 default:
                     return value;
             }

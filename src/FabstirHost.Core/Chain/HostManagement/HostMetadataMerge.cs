@@ -77,7 +77,9 @@ namespace FabstirHost.Core.Chain.HostManagement
                     "-Metadata");
             }
 
-            return result.ToString(Formatting.None);
+            string json = result.ToString(Formatting.None);
+            MetadataRules.CheckSize(json);
+            return json;
         }
 
         /// <summary>

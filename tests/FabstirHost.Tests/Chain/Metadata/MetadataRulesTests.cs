@@ -98,5 +98,80 @@ namespace FabstirHost.Tests.Chain.Metadata
             Assert.DoesNotContain(Hex64, log.All, StringComparison.OrdinalIgnoreCase);
             Assert.Contains("treat that secret as exposed", log.All);
         }
+
+        public static TheoryData<string, object, string> NotJson()
+        {
+            var itself = new Hashtable();
+            itself["me"] = itself;
+            return new TheoryData<string, object, string>
+            {
+                { "code", new Action(() => { }), "Action" },
+                { "a date", DateTime.UnixEpoch, "DateTime" },
+                { "not a number", double.NaN, "finite" },
+                { "an object in a list", new object[] { "ok", new Uri("http://x") }, "Uri" },
+                { "a table holding itself", itself, "deeper than 16" },
+            };
+        }
+
+        [Theory]
+        [MemberData(nameof(NotJson))]
+        public void ValuesThatAreNotJsonAreRefusedNamingTheFieldAndType(string what, object value, string named)
+        {
+            var fields = new Hashtable { ["x"] = value };
+
+            var merged = Assert.Throws<FabstirException>(() =>
+                HostMetadataMerge.Merge(null, fields, replace: false, new CollectingLog()));
+            var registered = Assert.Throws<FabstirException>(() =>
+                HostMetadata.RefuseSecrets(new Dictionary<string, object?> { ["x"] = value }));
+
+            foreach (var ex in new[] { merged, registered })
+            {
+                Assert.Equal(RegistrationErrors.MetadataInvalid, ex.ErrorId);
+                Assert.Contains("'x", ex.Message);
+                Assert.Contains(named, ex.Message);
+            }
+
+            Assert.False(string.IsNullOrEmpty(what));
+        }
+
+        [Fact]
+        public void JsonValuesOfEveryKindPass()
+        {
+            var fields = new Hashtable
+            {
+                ["s"] = "text", ["i"] = 3, ["l"] = 5000000000L, ["d"] = 1.5, ["m"] = 2.25m, ["b"] = true,
+                ["list"] = new object[] { 1, "two", new Hashtable { ["three"] = false } },
+            };
+
+            string json = HostMetadataMerge.Merge(null, fields, replace: false, new CollectingLog());
+
+            Assert.Contains("\"list\":[1,\"two\",{\"three\":false}]", json);
+            Assert.Contains("\"l\":5000000000", json);
+        }
+
+        [Fact]
+        public void MetadataOverFourKibIsRefusedWithItsSize()
+        {
+            var fields = new Hashtable { ["x"] = new string('y', 100000) };
+
+            var ex = Assert.Throws<FabstirException>(() =>
+                HostMetadataMerge.Merge(null, fields, replace: false, new CollectingLog()));
+
+            Assert.Equal(RegistrationErrors.MetadataInvalid, ex.ErrorId);
+            Assert.Contains("100008 bytes", ex.Message);
+            Assert.Contains("4096", ex.Message);
+            Assert.Equal(MetadataRules.MaxJsonBytes, 4096);
+        }
+
+        [Fact]
+        public void MetadataOfExactlyFourKibPasses()
+        {
+            // {"x":"..."} is 8 bytes around the value.
+            var fields = new Hashtable { ["x"] = new string('y', MetadataRules.MaxJsonBytes - 8) };
+
+            string json = HostMetadataMerge.Merge(null, fields, replace: false, new CollectingLog());
+
+            Assert.Equal(MetadataRules.MaxJsonBytes, json.Length);
+        }
     }
 }
