@@ -48,13 +48,13 @@ namespace FabstirHost.Core.Chain
             var json = new JObject();
             foreach (KeyValuePair<string, object?> field in fields)
             {
-                json[field.Key] = ToJson(field.Value, field.Key, 1);
+                json[field.Key] = ToJson(field.Value, field.Key, 2);
             }
 
             return json;
         }
 
-        /// <summary>A dictionary of fields (keys made text) as JSON, as <see cref="ToJson(IEnumerable{KeyValuePair{string, object}})"/>.</summary>
+        /// <summary>A dictionary of fields, its keys made text, as JSON, by the same rules.</summary>
         public static JObject ToJson(IDictionary fields)
         {
             return ObjectOf(fields, string.Empty, 1);

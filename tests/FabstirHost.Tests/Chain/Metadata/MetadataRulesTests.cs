@@ -173,5 +173,23 @@ namespace FabstirHost.Tests.Chain.Metadata
 
             Assert.Equal(MetadataRules.MaxJsonBytes, json.Length);
         }
+
+        [Fact]
+        public void NullFieldsAreLeftOutAtEveryDepthInRegistrationAsInSetFabstirHost()
+        {
+            string onChain = "{\"publicKey\":\"02ab\",\"location\":\"eu\"}";
+            var user = new Dictionary<string, object?>
+            {
+                ["location"] = null,
+                ["gpu"] = new Hashtable { ["model"] = "4090", ["vram"] = null },
+            };
+
+            string registered = HostMetadata.ToJson(
+                HostMetadata.Build(onChain, new Newtonsoft.Json.Linq.JObject(), user, "02ab"));
+            string merged = HostMetadataMerge.Merge(onChain, new Hashtable(user), false, new CollectingLog());
+
+            Assert.Equal("{\"publicKey\":\"02ab\",\"gpu\":{\"model\":\"4090\"}}", registered);
+            Assert.Equal(registered, merged);
+        }
     }
 }
