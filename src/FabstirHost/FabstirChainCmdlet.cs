@@ -72,9 +72,12 @@ namespace FabstirHost
                 RpcUrl = RpcUrl,
                 ChainId = MyInvocation.BoundParameters.ContainsKey(nameof(ChainId)) ? ChainId : (long?)null,
             };
-            Add(overrides, ChainSetting.NodeRegistry, CheckAddress(NodeRegistryAddress, nameof(NodeRegistryAddress)));
-            Add(overrides, ChainSetting.ModelRegistry, CheckAddress(ModelRegistryAddress, nameof(ModelRegistryAddress)));
-            Add(overrides, ChainSetting.HostEarnings, CheckAddress(HostEarningsAddress, nameof(HostEarningsAddress)));
+            Add(overrides, ChainSetting.NodeRegistry,
+                CheckAddress(NodeRegistryAddress, nameof(NodeRegistryAddress)));
+            Add(overrides, ChainSetting.ModelRegistry,
+                CheckAddress(ModelRegistryAddress, nameof(ModelRegistryAddress)));
+            Add(overrides, ChainSetting.HostEarnings,
+                CheckAddress(HostEarningsAddress, nameof(HostEarningsAddress)));
             Add(overrides, ChainSetting.FabToken, CheckAddress(FabTokenAddress, nameof(FabTokenAddress)));
             Add(overrides, ChainSetting.UsdcToken, CheckAddress(UsdcTokenAddress, nameof(UsdcTokenAddress)));
             ChainProfile profile = Invoke(() => ChainProfileResolver.Resolve(

@@ -183,13 +183,20 @@ namespace FabstirHost.Commands
                 RpcUrl = RpcUrl,
                 ChainId = Given(nameof(ChainId)) ? ChainId : (long?)null,
             };
-            AddContract(changes, ChainSetting.NodeRegistry, CheckAddress(NodeRegistryAddress, nameof(NodeRegistryAddress)));
-            AddContract(changes, ChainSetting.ModelRegistry, CheckAddress(ModelRegistryAddress, nameof(ModelRegistryAddress)));
-            AddContract(changes, ChainSetting.HostEarnings, CheckAddress(HostEarningsAddress, nameof(HostEarningsAddress)));
-            AddContract(changes, ChainSetting.JobMarketplace, CheckAddress(JobMarketplaceAddress, nameof(JobMarketplaceAddress)));
-            AddContract(changes, ChainSetting.ProofSystem, CheckAddress(ProofSystemAddress, nameof(ProofSystemAddress)));
-            AddContract(changes, ChainSetting.FabToken, CheckAddress(FabTokenAddress, nameof(FabTokenAddress)));
-            AddContract(changes, ChainSetting.UsdcToken, CheckAddress(UsdcTokenAddress, nameof(UsdcTokenAddress)));
+            AddContract(changes, ChainSetting.NodeRegistry,
+                CheckAddress(NodeRegistryAddress, nameof(NodeRegistryAddress)));
+            AddContract(changes, ChainSetting.ModelRegistry,
+                CheckAddress(ModelRegistryAddress, nameof(ModelRegistryAddress)));
+            AddContract(changes, ChainSetting.HostEarnings,
+                CheckAddress(HostEarningsAddress, nameof(HostEarningsAddress)));
+            AddContract(changes, ChainSetting.JobMarketplace,
+                CheckAddress(JobMarketplaceAddress, nameof(JobMarketplaceAddress)));
+            AddContract(changes, ChainSetting.ProofSystem,
+                CheckAddress(ProofSystemAddress, nameof(ProofSystemAddress)));
+            AddContract(changes, ChainSetting.FabToken,
+                CheckAddress(FabTokenAddress, nameof(FabTokenAddress)));
+            AddContract(changes, ChainSetting.UsdcToken,
+                CheckAddress(UsdcTokenAddress, nameof(UsdcTokenAddress)));
             return changes;
         }
 
