@@ -29,35 +29,30 @@ namespace FabstirHost
         /// <para type="description">The NodeRegistry (proxy) address. Default: CONTRACT_NODE_REGISTRY, then config.json, then Base Sepolia's.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern(Addresses.Pattern)]
         public string? NodeRegistryAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The ModelRegistry (proxy) address. Default: CONTRACT_MODEL_REGISTRY, then config.json, then Base Sepolia's.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern(Addresses.Pattern)]
         public string? ModelRegistryAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The HostEarnings (proxy) address. Default: CONTRACT_HOST_EARNINGS, then config.json, then Base Sepolia's.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern(Addresses.Pattern)]
         public string? HostEarningsAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The FAB token address. Default: FAB_TOKEN, then config.json, then Base Sepolia's.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern(Addresses.Pattern)]
         public string? FabTokenAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The USDC token address. Default: USDC_TOKEN, then config.json, then Base Sepolia's.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern(Addresses.Pattern)]
         public string? UsdcTokenAddress { get; set; }
 
         /// <summary>The profile for this run, from the parameters, the environment and config.json.</summary>
@@ -77,11 +72,14 @@ namespace FabstirHost
                 RpcUrl = RpcUrl,
                 ChainId = MyInvocation.BoundParameters.ContainsKey(nameof(ChainId)) ? ChainId : (long?)null,
             };
-            Add(overrides, ChainSetting.NodeRegistry, NodeRegistryAddress);
-            Add(overrides, ChainSetting.ModelRegistry, ModelRegistryAddress);
-            Add(overrides, ChainSetting.HostEarnings, HostEarningsAddress);
-            Add(overrides, ChainSetting.FabToken, FabTokenAddress);
-            Add(overrides, ChainSetting.UsdcToken, UsdcTokenAddress);
+            Add(overrides, ChainSetting.NodeRegistry,
+                CheckAddress(NodeRegistryAddress, nameof(NodeRegistryAddress)));
+            Add(overrides, ChainSetting.ModelRegistry,
+                CheckAddress(ModelRegistryAddress, nameof(ModelRegistryAddress)));
+            Add(overrides, ChainSetting.HostEarnings,
+                CheckAddress(HostEarningsAddress, nameof(HostEarningsAddress)));
+            Add(overrides, ChainSetting.FabToken, CheckAddress(FabTokenAddress, nameof(FabTokenAddress)));
+            Add(overrides, ChainSetting.UsdcToken, CheckAddress(UsdcTokenAddress, nameof(UsdcTokenAddress)));
             ChainProfile profile = Invoke(() => ChainProfileResolver.Resolve(
                 overrides, saved, null, new ImmediateLog(this)));
             WriteVerbose($"Chain profile: {profile}.");

@@ -93,6 +93,20 @@ namespace FabstirHost
             }
         }
 
+        /// <summary>
+        /// The value of an address parameter, unchanged, or the terminating error InvalidAddress
+        /// saying what an address looks like (and never repeating a private key given by mistake).
+        /// </summary>
+        protected string? CheckAddress(string? value, string parameterName)
+        {
+            if (value != null)
+            {
+                Invoke(() => Core.Chain.Addresses.Validate(value, $"-{parameterName}"));
+            }
+
+            return value;
+        }
+
         protected void WriteFabstirError(FabstirException exception)
         {
             WriteError(ToErrorRecord(exception));

@@ -123,3 +123,38 @@ Describe 'Get-FabstirHost of a host slashed out of the registry' {
         }
     }
 }
+
+Describe 'Address parameters' {
+    BeforeEach {
+        $env:FABSTIR_HOME = New-TestHome
+    }
+
+    AfterEach {
+        Remove-TestHome
+    }
+
+    It '<Command> -<Parameter> refuses a private key as InvalidAddress without echoing it' -ForEach @(
+        @{ Command = 'Get-FabstirHost'; Parameter = 'Address' }
+        @{ Command = 'Get-FabstirWallet'; Parameter = 'Address' }
+        @{ Command = 'Get-FabstirEarnings'; Parameter = 'Address' }
+        @{ Command = 'Get-FabstirHost'; Parameter = 'NodeRegistryAddress' }
+    ) {
+        $key = 'c0ffee' * 10 + 'beef'
+        $arguments = @{ $Parameter = "0x$key"; RpcUrl = $script:chain.RpcUrl }
+
+        $thrown = { & $Command @arguments -ErrorAction Stop } | Should -Throw -PassThru
+
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'InvalidAddress,*'
+        $thrown.Exception.Message | Should -Not -Match $key
+        $thrown.Exception.Message | Should -Match 'private key'
+        $thrown.Exception.Message | Should -Match '0x followed by 40 hexadecimal digits'
+        "$($thrown.TargetObject)" | Should -Not -Match $key
+    }
+
+    It 'says what an address looks like for any other garbage' {
+        $thrown = { Get-FabstirHost -Address 'not-an-address' -RpcUrl $script:chain.RpcUrl -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidAddress,FabstirHost.Commands.GetFabstirHostCommand' -PassThru
+
+        $thrown.Exception.Message | Should -BeLike "*-Address 'not-an-address' is not an address: an address is 0x followed by 40 hexadecimal digits*"
+    }
+}

@@ -84,6 +84,50 @@ Describe 'Set-FabstirHost (<Generation>)' -ForEach @(@{ Generation = 'Legacy' },
         $forced.Host.Models.Spec | Should -Be $script:chain.ApprovedModels[1]
     }
 
+    It 'keeps the public key under -Replace and refuses -Replace without -Metadata' {
+        $update = Set-FabstirHost -Metadata @{ only = 'this' } -Replace @parameters
+
+        $update.Host.PublicKey | Should -Be '02abc'
+        $update.Host.MetadataFields.Keys | Sort-Object | Should -Be @('only', 'publicKey')
+        $nonce = Get-TestNonce $script:chain $script:address
+        { Set-FabstirHost -Replace @parameters -ErrorAction Stop } |
+            Should -Throw -ErrorId "ReplaceWithoutMetadata,$script:command"
+        Get-TestNonce $script:chain $script:address | Should -Be $nonce
+    }
+
+    It 'removes a metadata field set to $null' {
+        $update = Set-FabstirHost -Metadata @{ hardware = $null; location = 'eu-west' } @parameters
+
+        $update.Host.MetadataFields.ContainsKey('hardware') | Should -BeFalse
+        $update.Host.MetadataFields['location'] | Should -Be 'eu-west'
+        $update.Host.PublicKey | Should -Be '02abc'
+    }
+
+    It 'refuses metadata that is not JSON, or too large, naming the field' {
+        { Set-FabstirHost -Metadata @{ x = { 1 } } @parameters -ErrorAction Stop } |
+            Should -Throw -ErrorId "MetadataInvalid,$script:command" -ExpectedMessage "*'x'*ScriptBlock*"
+        { Set-FabstirHost -Metadata @{ x = 'y' * 100000 } @parameters -ErrorAction Stop } |
+            Should -Throw -ErrorId "MetadataInvalid,$script:command" -ExpectedMessage '*bytes of JSON*4096*'
+        Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
+    }
+
+    It 'refuses a private key in any shape, and a recovery phrase, without echoing it' {
+        $key = 'ab' * 32
+        $phrase = (@('abandon') * 11 + 'about') -join ' '
+        foreach ($metadata in @(
+                @{ note = '0X' + $key.ToUpperInvariant() },
+                @{ note = "my key is 0x$key" },
+                @{ "0x$key" = 1 },
+                @{ note = $phrase })) {
+            $thrown = { Set-FabstirHost -Metadata $metadata @parameters -ErrorAction Stop } |
+                Should -Throw -ErrorId "MetadataSecretRefused,$script:command" -PassThru
+            $thrown.Exception.Message | Should -Not -Match $key
+            $thrown.Exception.Message | Should -Not -Match 'abandon'
+        }
+
+        Get-TestNonce $script:chain $script:address | Should -Be $script:nonce
+    }
+
     It 'refuses a metadata key that looks like a secret' {
         { Set-FabstirHost -Metadata @{ wallet = @{ privateKey = '0x1234' } } @parameters -ErrorAction Stop } |
             Should -Throw -ErrorId "MetadataSecretRefused,$script:command"

@@ -1,4 +1,6 @@
 using System;
+using System.Globalization;
+using System.Numerics;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
@@ -28,6 +30,10 @@ namespace FabstirHost.Core.Config
 
         /// <summary>The shortest password a new keystore is encrypted with.</summary>
         public const int MinimumPasswordLength = 8;
+
+        // The largest scrypt cost a keystore may ask for: n = 2^20, and 1 GiB of memory.
+        private const long MaxScryptN = 1L << 20;
+        private const long MaxScryptBytes = 1L << 30;
 
         private static readonly Regex KeyPattern =
             new Regex("^0x[0-9a-fA-F]{64}$", RegexOptions.CultureInvariant);
@@ -125,6 +131,8 @@ namespace FabstirHost.Core.Config
                         ? "it has no crypto section."
                         : $"its crypto section has no {missing} field.");
                 }
+
+                CheckKdf(crypto);
             }
             catch (Exception ex) when (ex is Newtonsoft.Json.JsonException || ex is FormatException ||
                 ex is InvalidOperationException)
@@ -137,6 +145,20 @@ namespace FabstirHost.Core.Config
         public static HostKey Unlock(FabstirPaths paths, SecureString password)
         {
             string json = ReadKeystore(paths);
+            try
+            {
+                JToken? crypto = JObject.Parse(json)["crypto"] ?? JObject.Parse(json)["Crypto"];
+                if (crypto?["kdfparams"] != null)
+                {
+                    CheckKdf(crypto);
+                }
+            }
+            catch (Exception ex) when (ex is Newtonsoft.Json.JsonException || ex is FormatException ||
+                ex is InvalidOperationException)
+            {
+                throw Damaged(paths, ex);
+            }
+
             byte[] secret;
             try
             {
@@ -269,6 +291,73 @@ namespace FabstirHost.Core.Config
                     paths.KeystoreFile,
                     ex);
             }
+        }
+
+        /// <summary>
+        /// Refuses key-derivation parameters that would not unlock any key file this module or a
+        /// wallet writes: scrypt's n must be a power of two from 2 to 2^20, r 1 to 16, p 1 to 16,
+        /// with n·r·128 bytes (the memory it takes) at most 1 GiB; pbkdf2's c 1 to 10,000,000;
+        /// dklen 32. Larger values would take the process's memory (or crash it) before any
+        /// password could be tried, and smaller ones fail as if the password were wrong.
+        /// </summary>
+        private static void CheckKdf(JToken crypto)
+        {
+            string kdf = crypto["kdf"]?.ToString() ?? string.Empty;
+            JToken parameters = crypto["kdfparams"]!;
+            if (string.Equals(kdf, "scrypt", StringComparison.OrdinalIgnoreCase))
+            {
+                long n = KdfNumber(parameters, "n", 2, MaxScryptN);
+                if ((n & (n - 1)) != 0)
+                {
+                    throw KdfProblem("n", n.ToString(CultureInfo.InvariantCulture), "a power of two");
+                }
+
+                long r = KdfNumber(parameters, "r", 1, 16);
+                KdfNumber(parameters, "p", 1, 16);
+                if (n * r * 128 > MaxScryptBytes)
+                {
+                    throw KdfProblem("n and r", $"n = {n}, r = {r}",
+                        "at most 1 GiB of memory (n·r·128 bytes)");
+                }
+            }
+            else if (string.Equals(kdf, "pbkdf2", StringComparison.OrdinalIgnoreCase))
+            {
+                KdfNumber(parameters, "c", 1, 10000000);
+            }
+            else
+            {
+                throw KdfProblem("kdf", $"'{kdf}'", "scrypt or pbkdf2");
+            }
+
+            KdfNumber(parameters, "dklen", 32, 32);
+        }
+
+        private static long KdfNumber(JToken parameters, string field, long min, long max)
+        {
+            JToken? token = parameters[field];
+            string shown = token == null ? "missing" : token.ToString(Newtonsoft.Json.Formatting.None);
+            if (token == null || token.Type != JTokenType.Integer)
+            {
+                throw KdfProblem(field, shown, $"a whole number from {min} to {max}");
+            }
+
+            object? raw = ((JValue)token).Value;
+            BigInteger value = raw is BigInteger big
+                ? big
+                : new BigInteger(Convert.ToInt64(raw, CultureInfo.InvariantCulture));
+            if (value < min || value > max)
+            {
+                throw KdfProblem(field, shown, min == max ? $"{min}" : $"from {min} to {max}");
+            }
+
+            return (long)value;
+        }
+
+        private static FormatException KdfProblem(string field, string value, string wanted)
+        {
+            return new FormatException(
+                $"its crypto.kdfparams {field} is {value}, but must be {wanted}. Restore the file from a " +
+                "backup, or import the key again with Import-FabstirWallet.");
         }
 
         private static FabstirException Damaged(FabstirPaths paths, Exception ex)

@@ -34,6 +34,7 @@ namespace FabstirHost.Core.Config
         public const string PasswordVariable = "FABSTIR_KEYSTORE_PASSWORD";
         public const string KeyNotFoundErrorId = "HostKeyNotFound";
         public const string PasswordRequiredErrorId = "KeystorePasswordRequired";
+        public const string PasswordFileEmptyErrorId = "KeystorePasswordFileEmpty";
 
         public static HostKey Resolve(FabstirPaths paths, KeyRequest request, IOperationLog? log = null)
         {
@@ -179,7 +180,18 @@ namespace FabstirHost.Core.Config
             }
 
             // Editors and `echo` add a final line break that is not part of the password.
-            return ToSecure(text.TrimEnd('\r', '\n'));
+            string password = text.TrimEnd('\r', '\n');
+            if (password.Length == 0)
+            {
+                throw new FabstirException(
+                    PasswordFileEmptyErrorId,
+                    FabstirErrorCategory.InvalidData,
+                    $"The password file '{path}' is empty{(text.Length > 0 ? " (it holds only a line break)" : "")}. " +
+                    "Write the keystore's password into it.",
+                    path);
+            }
+
+            return ToSecure(password);
         }
 
         private static HostKey Found(HostKey key, IOperationLog log)

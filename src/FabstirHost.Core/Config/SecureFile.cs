@@ -12,7 +12,7 @@ namespace FabstirHost.Core.Config
     /// </summary>
     public static class SecureFile
     {
-        private const int OwnerReadWrite = 0x180;        // 0600
+        internal const int OwnerReadWrite = 0x180;       // 0600
         private const int OwnerReadWriteExecute = 0x1C0; // 0700
 
         private static readonly UTF8Encoding Utf8NoBom = new UTF8Encoding(false);

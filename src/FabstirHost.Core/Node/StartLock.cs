@@ -13,9 +13,10 @@ namespace FabstirHost.Core.Node
     {
         public static IDisposable Acquire(FabstirPaths paths)
         {
+            FileStream stream;
             try
             {
-                return new FileStream(paths.LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                stream = new FileStream(paths.LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
             catch (IOException ex)
             {
@@ -27,6 +28,20 @@ namespace FabstirHost.Core.Node
                     paths.LockFile,
                     ex);
             }
+
+            // Owner-only like every other file of the home; also narrows a lock an older version
+            // left readable by everyone.
+            try
+            {
+                SecureFile.SetUnixMode(paths.LockFile, SecureFile.OwnerReadWrite);
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
+
+            return stream;
         }
     }
 }

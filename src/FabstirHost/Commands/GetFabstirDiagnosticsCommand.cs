@@ -81,7 +81,6 @@ namespace FabstirHost.Commands
         /// <para type="description">The host's address, for the chain checks. Default: HostAddress of the configuration, then the address of the host key (FABSTIR_HOST_PRIVATE_KEY, HOST_PRIVATE_KEY, or the keystore's address field; no password is needed). Without any, the chain checks are skipped.</para>
         /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidatePattern(Addresses.Pattern)]
         public string? Address { get; set; }
 
         /// <summary>
@@ -163,7 +162,7 @@ namespace FabstirHost.Commands
                 return;
             }
 
-            string? address = Address ?? config?.HostAddress ??
+            string? address = CheckAddress(Address, nameof(Address)) ?? config?.HostAddress ??
                 KeyResolver.ResolveAddress(Paths, CreateKeyRequest(null, null, null));
             if (string.IsNullOrEmpty(address))
             {

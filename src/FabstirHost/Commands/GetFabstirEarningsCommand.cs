@@ -26,7 +26,6 @@ namespace FabstirHost.Commands
         /// </summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("HostAddress")]
-        [ValidatePattern(Addresses.Pattern)]
         public string? Address { get; set; }
 
         /// <summary>
@@ -49,7 +48,7 @@ namespace FabstirHost.Commands
 
         protected override void ProcessRecord()
         {
-            string address = Address ?? Invoke(() =>
+            string address = CheckAddress(Address, nameof(Address)) ?? Invoke(() =>
                 KeyResolver.ResolveAddress(Paths, CreateKeyRequest(PrivateKey, null, null)) ??
                 throw new FabstirException(
                     KeyResolver.KeyNotFoundErrorId,

@@ -30,7 +30,6 @@ namespace FabstirHost.Commands
         /// </summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("HostAddress")]
-        [ValidatePattern(Addresses.Pattern)]
         public string? Address { get; set; }
 
         /// <summary>
@@ -46,7 +45,7 @@ namespace FabstirHost.Commands
 
         protected override void ProcessRecord()
         {
-            string address = Address ?? Invoke(OwnAddress);
+            string address = CheckAddress(Address, nameof(Address)) ?? Invoke(OwnAddress);
             HostConfig? config = Invoke(() => HostConfigStore.Load(Paths));
             var host = Invoke(() => new HostContext(new FabstirChain(_profile!, Log), address, config));
             WriteObject(Run(token => HostReader.ReadAsync(host, token)));

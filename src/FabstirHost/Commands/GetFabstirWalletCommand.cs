@@ -26,7 +26,6 @@ namespace FabstirHost.Commands
         /// <para type="description">The address to read. No key is needed. Accepts the Address property of piped objects.</para>
         /// </summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ValidatePattern(Addresses.Pattern)]
         public string? Address { get; set; }
 
         /// <summary>
@@ -44,7 +43,7 @@ namespace FabstirHost.Commands
 
         protected override void ProcessRecord()
         {
-            string address = Address ?? Invoke(HostAddress);
+            string address = CheckAddress(Address, nameof(Address)) ?? Invoke(HostAddress);
             var chain = new FabstirChain(_profile!, Log);
             WriteObject(Run(token => FabstirWallet.ReadAsync(chain, address, token)));
         }

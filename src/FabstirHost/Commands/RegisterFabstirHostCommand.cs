@@ -101,7 +101,7 @@ namespace FabstirHost.Commands
         public BigInteger RawNativePrice { get; set; }
 
         /// <summary>
-        /// <para type="description">Descriptive fields merged into the published metadata, which always carries the host's public key and this machine's os, arch, CPU count and memory. Fields that look like secrets are refused.</para>
+        /// <para type="description">Descriptive fields merged into the published metadata, which always carries the host's public key and this machine's os, arch, CPU count and memory. Values are strings, numbers, booleans, or hashtables and arrays of those; a field set to $null is left out; the metadata JSON is at most 4 KiB. Fields that look like secrets are refused.</para>
         /// </summary>
         [Parameter]
         public Hashtable? Metadata { get; set; }
@@ -266,8 +266,8 @@ namespace FabstirHost.Commands
 
             foreach (DictionaryEntry entry in table)
             {
-                object? value = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value;
-                result[Convert.ToString(entry.Key, CultureInfo.InvariantCulture)!] = value;
+                result[Convert.ToString(entry.Key, CultureInfo.InvariantCulture)!] =
+                    PlainMetadata.Value(entry.Value);
             }
 
             return result;

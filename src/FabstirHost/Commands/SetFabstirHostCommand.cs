@@ -9,7 +9,7 @@ namespace FabstirHost.Commands
 {
     /// <summary>
     /// <para type="synopsis">Changes the registered host's URL, models or metadata on chain.</para>
-    /// <para type="description">Only what differs from the chain is sent. A new -Url is probed first (its /health must answer); when it does not, the relevant troubleshooting is shown and nothing is sent. -Model replaces the advertised list: each repo:file must be approved by the ModelRegistry, duplicates are dropped with a warning, and the model the node loads must stay in the list unless -Force. In the phase 18 pricing generation, newly added models are priced in the same run at the host's registration prices (native and USDC), since a model without a price cannot be sold. -Metadata is merged into the JSON on chain, so publicKey and other fields survive; -Replace replaces it. Fields that look like secrets (names such as privateKey, secret, password, mnemonic, seed, apiKey, at any depth, or a value shaped like a private key) are refused, as in Register-FabstirHost: metadata is public. publicKey comes from the host key and cannot be given. config.json follows the chain. Under -WhatIf the plan is shown with gas estimates.</para>
+    /// <para type="description">Only what differs from the chain is sent. A new -Url is probed first (its /health must answer); when it does not, the relevant troubleshooting is shown and nothing is sent. -Model replaces the advertised list: each repo:file must be approved by the ModelRegistry, duplicates are dropped with a warning, and the model the node loads must stay in the list unless -Force. In the phase 18 pricing generation, newly added models are priced in the same run at the host's registration prices (native and USDC), since a model without a price cannot be sold. -Metadata is merged into the JSON on chain, so publicKey and other fields survive, and a field set to $null is removed; -Replace replaces every field with those of -Metadata (which it needs) but keeps the publicKey, which always comes from the host key. Fields that look like secrets (names such as privateKey, secret, password, mnemonic, seed, apiKey, at any depth, or a value shaped like a private key) are refused, as in Register-FabstirHost: metadata is public. publicKey comes from the host key and cannot be given. config.json follows the chain. Under -WhatIf the plan is shown with gas estimates.</para>
     /// </summary>
     /// <example>
     /// <code>Set-FabstirHost -Url https://node.example.com:8443</code>
@@ -38,13 +38,13 @@ namespace FabstirHost.Commands
         public string[]? Model { get; set; }
 
         /// <summary>
-        /// <para type="description">Metadata fields to merge into the JSON on chain (nested hashtables and arrays allowed).</para>
+        /// <para type="description">Metadata fields to merge into the JSON on chain (strings, numbers, booleans, and nested hashtables and arrays of those); a field set to $null is removed. The metadata JSON is at most 4 KiB.</para>
         /// </summary>
         [Parameter]
         public Hashtable? Metadata { get; set; }
 
         /// <summary>
-        /// <para type="description">Replaces the metadata on chain with -Metadata instead of merging.</para>
+        /// <para type="description">Replaces the metadata fields on chain with those of -Metadata instead of merging; the publicKey is always kept. Needs -Metadata.</para>
         /// </summary>
         [Parameter]
         public SwitchParameter Replace { get; set; }
@@ -92,31 +92,46 @@ namespace FabstirHost.Commands
         }
     }
 
-    /// <summary>Turns a PowerShell hashtable into plain .NET values (no PSObject wrappers).</summary>
+    /// <summary>
+    /// Turns a PowerShell hashtable into plain .NET values (no PSObject wrappers); what is not a
+    /// dictionary, list or text is left for the core to accept or refuse.
+    /// </summary>
     internal static class PlainMetadata
     {
-        public static Hashtable From(IDictionary dictionary)
+        public static Hashtable From(IDictionary dictionary) => From(dictionary, 1);
+
+        /// <summary>One value, unwrapped at every depth.</summary>
+        public static object? Value(object? value) => Value(value, 1);
+
+        private static Hashtable From(IDictionary dictionary, int depth)
         {
             var plain = new Hashtable();
             foreach (DictionaryEntry entry in dictionary)
             {
-                plain[Unwrap(entry.Key)!] = Value(entry.Value);
+                plain[Unwrap(entry.Key)!] = Value(entry.Value, depth + 1);
             }
 
             return plain;
         }
 
-        private static object? Value(object? value)
+        private static object? Value(object? value, int depth)
         {
             value = Unwrap(value);
+
+            // A table that holds itself is passed on as it is, and the core refuses its depth.
+            if (depth > Core.Chain.MetadataRules.MaxDepth)
+            {
+                return value;
+            }
+
             switch (value)
             {
                 case IDictionary nested:
-                    return From(nested);
+                    return From(nested, depth);
                 case string text:
                     return text;
                 case IEnumerable items:
-                    return items.Cast<object?>().Select(Value).ToList();
+                    return items.Cast<object?>().Select(item => Value(item, depth + 1)).ToList();
                 default:
                     return value;
             }

@@ -93,49 +93,42 @@ namespace FabstirHost.Commands
         /// <para type="description">The NodeRegistry (proxy) address.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern(Addresses.Pattern)]
         public string? NodeRegistryAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The ModelRegistry (proxy) address.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern(Addresses.Pattern)]
         public string? ModelRegistryAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The HostEarnings (proxy) address.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern(Addresses.Pattern)]
         public string? HostEarningsAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The JobMarketplace (proxy) address, which the node uses.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern(Addresses.Pattern)]
         public string? JobMarketplaceAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The ProofSystem (proxy) address, which the node uses.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern(Addresses.Pattern)]
         public string? ProofSystemAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The FAB token address.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern(Addresses.Pattern)]
         public string? FabTokenAddress { get; set; }
 
         /// <summary>
         /// <para type="description">The USDC token address.</para>
         /// </summary>
         [Parameter]
-        [ValidatePattern(Addresses.Pattern)]
         public string? UsdcTokenAddress { get; set; }
 
         /// <summary>
@@ -190,13 +183,20 @@ namespace FabstirHost.Commands
                 RpcUrl = RpcUrl,
                 ChainId = Given(nameof(ChainId)) ? ChainId : (long?)null,
             };
-            AddContract(changes, ChainSetting.NodeRegistry, NodeRegistryAddress);
-            AddContract(changes, ChainSetting.ModelRegistry, ModelRegistryAddress);
-            AddContract(changes, ChainSetting.HostEarnings, HostEarningsAddress);
-            AddContract(changes, ChainSetting.JobMarketplace, JobMarketplaceAddress);
-            AddContract(changes, ChainSetting.ProofSystem, ProofSystemAddress);
-            AddContract(changes, ChainSetting.FabToken, FabTokenAddress);
-            AddContract(changes, ChainSetting.UsdcToken, UsdcTokenAddress);
+            AddContract(changes, ChainSetting.NodeRegistry,
+                CheckAddress(NodeRegistryAddress, nameof(NodeRegistryAddress)));
+            AddContract(changes, ChainSetting.ModelRegistry,
+                CheckAddress(ModelRegistryAddress, nameof(ModelRegistryAddress)));
+            AddContract(changes, ChainSetting.HostEarnings,
+                CheckAddress(HostEarningsAddress, nameof(HostEarningsAddress)));
+            AddContract(changes, ChainSetting.JobMarketplace,
+                CheckAddress(JobMarketplaceAddress, nameof(JobMarketplaceAddress)));
+            AddContract(changes, ChainSetting.ProofSystem,
+                CheckAddress(ProofSystemAddress, nameof(ProofSystemAddress)));
+            AddContract(changes, ChainSetting.FabToken,
+                CheckAddress(FabTokenAddress, nameof(FabTokenAddress)));
+            AddContract(changes, ChainSetting.UsdcToken,
+                CheckAddress(UsdcTokenAddress, nameof(UsdcTokenAddress)));
             return changes;
         }
 

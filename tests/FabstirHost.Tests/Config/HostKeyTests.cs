@@ -269,6 +269,79 @@ namespace FabstirHost.Tests.Config
         }
 
         [Theory]
+        [InlineData("n", "33554432")]      // 2^25: 32 GiB with r = 8, which crashed the process
+        [InlineData("n", "1073741824")]    // 2^30
+        [InlineData("n", "1000")]          // not a power of two: failed as a wrong password
+        [InlineData("n", "0")]
+        [InlineData("n", "1048576")]       // 2^20 is allowed alone, but with r = 16 it needs 2 GiB
+        [InlineData("n", "\"1024\"")]
+        [InlineData("r", "0")]
+        [InlineData("p", "100")]
+        [InlineData("dklen", "16")]
+        public void KeyDerivationParametersOutOfBoundsAreReportedAsDamage(string field, string value)
+        {
+            using (HostKey stored = HostKeyStore.Generate())
+            {
+                HostKeyStore.Save(_home.Paths, stored, Secure("long enough"), false, Cheap);
+            }
+
+            JObject keystore = JObject.Parse(File.ReadAllText(_home.Paths.KeystoreFile));
+            var parameters = (JObject)keystore["crypto"]!["kdfparams"]!;
+            parameters[field] = JToken.Parse(value);
+            if (value == "1048576")
+            {
+                parameters["r"] = 16;
+            }
+
+            File.WriteAllText(_home.Paths.KeystoreFile, keystore.ToString());
+
+            var unlock = Assert.Throws<FabstirException>(() =>
+                HostKeyStore.Unlock(_home.Paths, Secure("long enough")));
+            var check = Assert.Throws<FabstirException>(() => HostKeyStore.EnsureReadable(_home.Paths));
+
+            foreach (var ex in new[] { unlock, check })
+            {
+                Assert.Equal("KeystoreDamaged", ex.ErrorId);
+                Assert.Equal(_home.Paths.KeystoreFile, ex.Target);
+                Assert.Contains(_home.Paths.KeystoreFile, ex.Message);
+                Assert.Contains(value == "1048576" ? "n = 1048576, r = 16" : $"{field} is {value}", ex.Message);
+            }
+        }
+
+        [Fact]
+        public void TheLargestAllowedScryptCostStillUnlocks()
+        {
+            using HostKey key = HostKeyStore.Generate();
+            HostKeyStore.Save(_home.Paths, key, Secure("long enough"), false,
+                new ScryptParams { N = 2, R = 16, P = 16, Dklen = 32 });
+
+            using HostKey unlocked = HostKeyStore.Unlock(_home.Paths, Secure("long enough"));
+
+            Assert.Equal(key.Address, unlocked.Address);
+        }
+
+        [Theory]
+        [InlineData("")]
+        [InlineData("\n")]
+        public void AnEmptyPasswordFileIsReportedAsEmpty(string content)
+        {
+            using (HostKey stored = HostKeyStore.Generate())
+            {
+                HostKeyStore.Save(_home.Paths, stored, Secure("long enough"), false, Cheap);
+            }
+
+            string passwordFile = Path.Combine(_home.Path, "password.txt");
+            File.WriteAllText(passwordFile, content);
+            var request = new KeyRequest { KeystorePasswordFile = passwordFile, Environment = new Hashtable() };
+
+            var ex = Assert.Throws<FabstirException>(() => KeyResolver.Resolve(_home.Paths, request));
+
+            Assert.Equal("KeystorePasswordFileEmpty", ex.ErrorId);
+            Assert.Equal(passwordFile, ex.Target);
+            Assert.Contains($"The password file '{passwordFile}' is empty", ex.Message);
+        }
+
+        [Theory]
         [InlineData("q")]
         [InlineData("1234567")]
         public void ANewKeystoreRefusesAPasswordShorterThanEight(string password)

@@ -15,6 +15,7 @@ namespace FabstirHost.Core.Chain.HostManagement
         public const string LoadedModelDropped = "LoadedModelDropped";
         public const string MetadataSecretRefused = Registration.RegistrationErrors.MetadataSecretRefused;
         public const string MetadataInvalid = Registration.RegistrationErrors.MetadataInvalid;
+        public const string ReplaceWithoutMetadata = "ReplaceWithoutMetadata";
         public const string PublicUrlUnreachable = Registration.RegistrationErrors.PublicUrlUnreachable;
 
         public const string InvalidPublicUrl = Registration.RegistrationErrors.InvalidPublicUrl;

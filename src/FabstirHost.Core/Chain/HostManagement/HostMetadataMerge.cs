@@ -22,10 +22,12 @@ namespace FabstirHost.Core.Chain.HostManagement
         }
 
         /// <summary>
-        /// The new metadata JSON: <paramref name="changes"/> merged over the current JSON (or
-        /// replacing it). MetadataSecretRefused for any field, at any depth, that looks secret.
-        /// A secret-looking field already on chain (the old host CLI published one) is dropped with
-        /// a warning: it must not be published again.
+        /// The new metadata JSON: <paramref name="changes"/> merged over the current JSON, where a
+        /// field set to null is removed; or, with <paramref name="replace"/>, replacing every field
+        /// but the publicKey, which comes from the host key and is always kept. MetadataInvalid for
+        /// a value that is not JSON or metadata over 4 KiB; MetadataSecretRefused for any field, at
+        /// any depth, that looks secret. A secret-looking field already on chain (the old host CLI
+        /// published one) is dropped with a warning: it must not be published again.
         /// </summary>
         public static string Merge(
             string? current,
@@ -33,17 +35,35 @@ namespace FabstirHost.Core.Chain.HostManagement
             bool replace,
             IOperationLog log)
         {
-            JObject update = ToJObject(changes);
-            RefuseSecrets(update);
-            JObject result = replace ? new JObject() : TryParse(current) ?? new JObject();
-            if (!replace && !string.IsNullOrWhiteSpace(current) && TryParse(current) == null)
+            JObject update = MetadataRules.ToJson(changes);
+            Registration.HostMetadata.RefuseSecrets(update);
+            JObject? onChain = TryParse(current);
+            if (!string.IsNullOrWhiteSpace(current) && onChain == null)
             {
                 log.Warning("The metadata on chain is not a JSON object; it is replaced by the new fields.");
             }
 
+            JObject result = onChain ?? new JObject();
+            if (replace)
+            {
+                result = new JObject();
+                JToken? publicKey = onChain?[Registration.HostMetadata.PublicKeyField];
+                if (publicKey != null)
+                {
+                    result[Registration.HostMetadata.PublicKeyField] = publicKey.DeepClone();
+                }
+            }
+
             foreach (var property in update.Properties())
             {
-                result[property.Name] = property.Value.DeepClone();
+                if (property.Value.Type == JTokenType.Null)
+                {
+                    result.Remove(property.Name);
+                }
+                else
+                {
+                    result[property.Name] = property.Value.DeepClone();
+                }
             }
 
             DropSecrets(result, log);
@@ -57,22 +77,18 @@ namespace FabstirHost.Core.Chain.HostManagement
                     "-Metadata");
             }
 
-            return result.ToString(Formatting.None);
+            string json = result.ToString(Formatting.None);
+            MetadataRules.CheckSize(json);
+            return json;
         }
 
         /// <summary>
-        /// Registration's refusal of new fields, applied at every depth: MetadataSecretRefused for
-        /// a name or value that looks secret, also inside nested objects and arrays.
+        /// Registration's refusal of new fields, applied at every depth: MetadataInvalid for a value
+        /// that is not JSON, MetadataSecretRefused for a name or value that looks secret.
         /// </summary>
         public static void RefuseSecrets(IEnumerable<KeyValuePair<string, object?>> fields)
         {
-            var json = new JObject();
-            foreach (KeyValuePair<string, object?> field in fields)
-            {
-                json[field.Key] = ToJToken(field.Value);
-            }
-
-            RefuseSecrets(json);
+            Registration.HostMetadata.RefuseSecrets(fields.ToDictionary(f => f.Key, f => f.Value));
         }
 
         /// <summary>
@@ -99,66 +115,14 @@ namespace FabstirHost.Core.Chain.HostManagement
             return left != null && right != null ? JToken.DeepEquals(left, right) : a == b;
         }
 
-        /// <summary>
-        /// Registration's rules, applied to every level of the new fields: MetadataSecretRefused
-        /// for a name or value that looks secret, MetadataInvalid for a publicKey (it comes from
-        /// the host key).
-        /// </summary>
-        private static void RefuseSecrets(JObject fields)
-        {
-            Registration.HostMetadata.RefuseSecrets(ToDictionary(fields));
-            foreach (JToken token in fields.Descendants())
-            {
-                if (token is JObject nested)
-                {
-                    Registration.HostMetadata.RefuseSecrets(ToDictionary(nested));
-                }
-                else if (token.Type == JTokenType.String && token.Parent is JArray list)
-                {
-                    // A bare string in a list has no name of its own: it is judged by its value
-                    // and reported under the field that holds the list.
-                    string name = (list.Parent as JProperty)?.Name ?? list.Path;
-                    Registration.HostMetadata.RefuseSecrets(
-                        new Dictionary<string, object?> { [name] = (string?)token });
-                }
-            }
-        }
-
         private static void DropSecrets(JObject metadata, IOperationLog log)
         {
-            foreach (string path in SecretPaths(metadata).ToList())
+            foreach (JToken token in MetadataRules.SecretTokens(metadata))
             {
-                log.Warning($"The metadata on chain holds '{path}', which looks like a secret; it is " +
-                    "left out of the new metadata. Anything published on chain stays readable in its " +
-                    "history: treat that secret as exposed and replace it.");
-                metadata.SelectToken(path)?.Parent?.Remove();
-            }
-        }
-
-        /// <summary>The paths of fields already on chain that registration's rules take for secrets.</summary>
-        private static IEnumerable<string> SecretPaths(JObject metadata)
-        {
-            foreach (JProperty property in metadata.Descendants().OfType<JProperty>())
-            {
-                if (IsSecret(property))
-                {
-                    yield return property.Path;
-                }
-            }
-        }
-
-        private static bool IsSecret(JProperty property)
-        {
-            var single = new Dictionary<string, object?> { [property.Name] = FromJToken(property.Value) };
-            try
-            {
-                Registration.HostMetadata.RefuseSecrets(single);
-                return false;
-            }
-            catch (FabstirException ex)
-            {
-                // publicKey is refused as input only because it comes from the key; it belongs here.
-                return ex.ErrorId == HostManagementErrors.MetadataSecretRefused;
+                log.Warning($"The metadata on chain holds '{MetadataRules.ShownPath(token)}', which looks " +
+                    "like a secret; it is left out of the new metadata. Anything published on chain stays " +
+                    "readable in its history: treat that secret as exposed and replace it.");
+                token.Remove();
             }
         }
 
@@ -176,35 +140,6 @@ namespace FabstirHost.Core.Chain.HostManagement
             catch (JsonReaderException)
             {
                 return null;
-            }
-        }
-
-        private static JObject ToJObject(IDictionary dictionary)
-        {
-            var json = new JObject();
-            foreach (DictionaryEntry entry in dictionary)
-            {
-                json[Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture)!] =
-                    ToJToken(entry.Value);
-            }
-
-            return json;
-        }
-
-        private static JToken ToJToken(object? value)
-        {
-            switch (value)
-            {
-                case null:
-                    return JValue.CreateNull();
-                case IDictionary nested:
-                    return ToJObject(nested);
-                case string text:
-                    return new JValue(text);
-                case IEnumerable items:
-                    return new JArray(items.Cast<object?>().Select(ToJToken));
-                default:
-                    return JToken.FromObject(value);
             }
         }
 

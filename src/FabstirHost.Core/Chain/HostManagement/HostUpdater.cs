@@ -20,9 +20,13 @@ namespace FabstirHost.Core.Chain.HostManagement
         /// <summary>repo:file specs: the complete new list.</summary>
         public IReadOnlyList<string>? Models { get; set; }
 
-        /// <summary>Fields merged into the current metadata (or replacing it with ReplaceMetadata).</summary>
+        /// <summary>
+        /// Fields merged into the current metadata (a null value removes the field), or replacing
+        /// every field but publicKey with ReplaceMetadata.
+        /// </summary>
         public IDictionary? Metadata { get; set; }
 
+        /// <summary>Replaces the metadata fields with <see cref="Metadata"/>, which it needs.</summary>
         public bool ReplaceMetadata { get; set; }
 
         /// <summary>The file name of the model the node loads; it must stay advertised.</summary>
@@ -55,6 +59,17 @@ namespace FabstirHost.Core.Chain.HostManagement
             IOperationLog log,
             CancellationToken cancellationToken)
         {
+            if (request.ReplaceMetadata && request.Metadata == null)
+            {
+                throw new FabstirException(
+                    HostManagementErrors.ReplaceWithoutMetadata,
+                    FabstirErrorCategory.InvalidArgument,
+                    "-Replace replaces the metadata fields with those of -Metadata, but no -Metadata was " +
+                    "given. Nothing was sent. Add -Metadata @{ ... } with the fields to keep, or leave out " +
+                    "-Replace.",
+                    "-Replace");
+            }
+
             FabstirNodeRecord record = await host.RequireRegisteredAsync(cancellationToken)
                 .ConfigureAwait(false);
             var plan = new HostTransactionPlan("Update host", host.Address);

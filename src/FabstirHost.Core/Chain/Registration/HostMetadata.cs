@@ -4,7 +4,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
-using System.Text.RegularExpressions;
 using FabstirHost.Core.Config;
 using Nethereum.Hex.HexConvertors.Extensions;
 using Newtonsoft.Json;
@@ -20,13 +19,6 @@ namespace FabstirHost.Core.Chain.Registration
     public static class HostMetadata
     {
         public const string PublicKeyField = "publicKey";
-
-        private static readonly Regex SecretName = new Regex(
-            "private|secret|passw|mnemonic|seed|api_?key|access_?key|auth|credential|bearer",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-
-        private static readonly Regex SecretValue = new Regex(
-            "^(0x)?[0-9a-fA-F]{64}$", RegexOptions.CultureInvariant);
 
         /// <summary>The compressed public key of the host key, 0x and 66 hex digits.</summary>
         public static string PublicKeyOf(HostKey key)
@@ -65,11 +57,17 @@ namespace FabstirHost.Core.Chain.Registration
         {
             JObject merged = ParseOrEmpty(onChain);
             merged.Merge(facts);
-            foreach (KeyValuePair<string, object?> field in user)
+            foreach (JProperty field in MetadataRules.ToJson(user).Properties())
             {
-                merged[field.Key] = field.Value == null
-                    ? JValue.CreateNull()
-                    : JToken.FromObject(field.Value);
+                // A field set to null is removed, not published as null.
+                if (field.Value.Type == JTokenType.Null)
+                {
+                    merged.Remove(field.Name);
+                }
+                else
+                {
+                    merged[field.Name] = field.Value;
+                }
             }
 
             merged[PublicKeyField] = publicKey;
@@ -82,39 +80,37 @@ namespace FabstirHost.Core.Chain.Registration
             return onChain != null && JToken.DeepEquals(ParseOrEmpty(onChain), wanted);
         }
 
-        internal static string ToJson(JObject metadata) => metadata.ToString(Formatting.None);
+        /// <summary>The metadata as sent; MetadataInvalid when it is over the 4 KiB limit.</summary>
+        internal static string ToJson(JObject metadata)
+        {
+            string json = metadata.ToString(Formatting.None);
+            MetadataRules.CheckSize(json);
+            return json;
+        }
 
         /// <summary>
-        /// Refuses fields whose name or value looks like a secret: the metadata is public forever.
+        /// Refuses, at any depth, values that are not JSON (MetadataInvalid), names or values that
+        /// look like a secret (MetadataSecretRefused: the metadata is public forever), and a
+        /// publicKey field (MetadataInvalid: it comes from the host key).
         /// </summary>
         public static void RefuseSecrets(IDictionary<string, object?> user)
         {
-            foreach (KeyValuePair<string, object?> field in user)
-            {
-                string? value = field.Value as string;
-                bool secretName = SecretName.IsMatch(field.Key);
-                bool secretValue = value != null && SecretValue.IsMatch(value.Trim());
-                if (secretName || secretValue)
-                {
-                    string why = secretName
-                        ? "its name suggests a secret"
-                        : "its value looks like a private key";
-                    throw new FabstirException(
-                        RegistrationErrors.MetadataSecretRefused,
-                        FabstirErrorCategory.SecurityError,
-                        $"The metadata field '{field.Key}' was refused: {why}, and metadata is published " +
-                        "on chain for anyone to read. The value is not shown. Remove the field.",
-                        field.Key);
-                }
+            RefuseSecrets(MetadataRules.ToJson(user));
+        }
 
-                if (string.Equals(field.Key, PublicKeyField, StringComparison.OrdinalIgnoreCase))
-                {
-                    throw new FabstirException(
-                        RegistrationErrors.MetadataInvalid,
-                        FabstirErrorCategory.InvalidArgument,
-                        $"The metadata field '{field.Key}' is set from the host key and cannot be given.",
-                        field.Key);
-                }
+        internal static void RefuseSecrets(JObject json)
+        {
+            MetadataRules.RefuseSecrets(json);
+            JProperty? given = json.Descendants().OfType<JProperty>().FirstOrDefault(p =>
+                string.Equals(p.Name, PublicKeyField, StringComparison.OrdinalIgnoreCase));
+            if (given != null)
+            {
+                throw new FabstirException(
+                    RegistrationErrors.MetadataInvalid,
+                    FabstirErrorCategory.InvalidArgument,
+                    $"The metadata field '{given.Path}' is set from the host key and cannot be given. " +
+                    "Remove it.",
+                    given.Name);
             }
         }
 

@@ -162,7 +162,7 @@ namespace FabstirHost.Tests.Chain.HostManagement
         }
 
         [Fact]
-        public async Task ReplacingMetadataDropsTheOldFields()
+        public async Task ReplacingMetadataDropsTheOldFieldsButThePublicKey()
         {
             var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Phase18);
             var request = new HostUpdateRequest { Metadata = new Hashtable { ["name"] = "x" },
@@ -171,7 +171,8 @@ namespace FabstirHost.Tests.Chain.HostManagement
             var plan = await HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(),
                 CancellationToken.None);
 
-            Assert.Contains("updateMetadata({\"name\":\"x\"})", Assert.Single(plan.Steps).Description);
+            Assert.Contains($"updateMetadata({{\"publicKey\":\"{HostBench.PublicKey}\",\"name\":\"x\"}})",
+                Assert.Single(plan.Steps).Description);
         }
 
         [Theory]
@@ -225,6 +226,57 @@ namespace FabstirHost.Tests.Chain.HostManagement
             Assert.Equal(HostManagementErrors.MetadataSecretRefused, ex.ErrorId);
             Assert.Equal("notes", ex.Target);
             Assert.DoesNotContain(DevAccounts.HostKey.Substring(2), ex.Message);
+        }
+
+        [Fact]
+        public async Task ReplaceMetadataKeepsThePublicKeyAndDropsTheOtherFields()
+        {
+            var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Phase18);
+            var request = new HostUpdateRequest
+            {
+                Metadata = new Hashtable { ["only"] = "this" },
+                ReplaceMetadata = true,
+            };
+
+            var plan = await HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(),
+                CancellationToken.None);
+            using var key = bench.Key();
+            var update = await FabstirHostUpdate.ExecuteAsync(bench.Context(), plan, key, CancellationToken.None);
+
+            Assert.Equal(HostBench.PublicKey, update.Host!.PublicKey);
+            Assert.Equal(new[] { "only", "publicKey" }, update.Host.MetadataFields.Keys.OrderBy(k => k));
+        }
+
+        [Fact]
+        public async Task ReplaceMetadataWithoutMetadataIsRefused()
+        {
+            var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Legacy);
+            var request = new HostUpdateRequest { ReplaceMetadata = true };
+
+            var ex = await bench.RefusedAsync(() =>
+                HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(), CancellationToken.None));
+
+            Assert.Equal(HostManagementErrors.ReplaceWithoutMetadata, ex.ErrorId);
+            Assert.Contains("no -Metadata was given", ex.Message);
+        }
+
+        [Fact]
+        public async Task ReplaceMetadataANullFieldRemovesItWhenMerging()
+        {
+            var bench = await HostBench.RegisteredAsync(_chain, RegistryGeneration.Legacy);
+            var request = new HostUpdateRequest
+            {
+                Metadata = new Hashtable { ["hardware"] = null, ["location"] = "eu" },
+            };
+
+            var plan = await HostUpdater.PlanAsync(bench.Context(), request, new CollectingLog(),
+                CancellationToken.None);
+
+            string description = Assert.Single(plan.Steps).Description;
+            Assert.DoesNotContain("hardware", description);
+            Assert.DoesNotContain("null", description);
+            Assert.Contains("\"location\":\"eu\"", description);
+            Assert.Contains("publicKey", description);
         }
 
         [Fact]
