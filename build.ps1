@@ -164,7 +164,8 @@ function Get-TrxCounts([string] $Path) {
     [pscustomobject]@{
         Passed  = [int] $counters.passed
         Failed  = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
-        Skipped = [int] $counters.notExecuted
+        # vstest counts a skipped xUnit test in neither 'executed' nor 'notExecuted'.
+        Skipped = [math]::Max([int] $counters.notExecuted, [int] $counters.total - [int] $counters.executed)
     }
 }
 
