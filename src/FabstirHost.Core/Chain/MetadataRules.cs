@@ -265,7 +265,8 @@ namespace FabstirHost.Core.Chain
                 : null;
         }
 
-        private static bool LooksLikeKey(string text) => PrivateKeyShape.IsMatch(text);
+        /// <summary>True when the text holds a run of exactly 64 hexadecimal digits.</summary>
+        internal static bool LooksLikeKey(string text) => PrivateKeyShape.IsMatch(text);
 
         private static bool LooksLikeMnemonic(string text)
         {

@@ -76,22 +76,9 @@ namespace FabstirHost.Core.Node
                 }
             }
 
+            // The overrides were checked against config.json's rules before anything started.
             foreach (KeyValuePair<string, string> pair in options.Environment)
             {
-                // The overrides are saved in config.json, so they obey its rules: real variable
-                // names, nothing that looks like a secret.
-                HostConfigRules.EnvironmentEntry(pair.Key, pair.Value);
-                if (IsSecret(pair.Key))
-                {
-                    throw new FabstirException(
-                        "SecretInEnvironment",
-                        FabstirErrorCategory.SecurityError,
-                        $"The environment override '{pair.Key}' would put a secret in plain view. " +
-                        "Give the host's key with -PrivateKey (or the keystore) instead; it reaches the node " +
-                        "through a pipe.",
-                        pair.Key);
-                }
-
                 environment[pair.Key] = pair.Value;
             }
 

@@ -20,16 +20,9 @@ namespace FabstirHost.Core.Node
         /// <summary>
         /// Reads the settings and the key from stdin, then supervises the node until it stops.
         /// Until the launching command sends "detach", an "abort" or the end of stdin (the command
-        /// was interrupted or killed) stops the node.
-        /// </summary>
-        public static int Run()
-        {
-            return Run(null);
-        }
-
-        /// <summary>
-        /// As <see cref="Run()"/>, for the home named on the command line; settings for another
-        /// home are refused, so that the command line never misleads.
+        /// was interrupted or killed) stops the node. The home is named on the command line so that
+        /// a process list tells supervisors apart; settings for another home are refused, so that
+        /// the command line never misleads.
         /// </summary>
         public static int Run(string? home)
         {

@@ -83,15 +83,6 @@ namespace FabstirHost.Core.Chain.HostManagement
         }
 
         /// <summary>
-        /// Registration's refusal of new fields, applied at every depth: MetadataInvalid for a value
-        /// that is not JSON, MetadataSecretRefused for a name or value that looks secret.
-        /// </summary>
-        public static void RefuseSecrets(IEnumerable<KeyValuePair<string, object?>> fields)
-        {
-            Registration.HostMetadata.RefuseSecrets(fields.ToDictionary(f => f.Key, f => f.Value));
-        }
-
-        /// <summary>
         /// The metadata without the fields that look secret, each dropped with a warning; the text
         /// unchanged when it is not a JSON object. Keeps an old tool's leak from being published again.
         /// </summary>

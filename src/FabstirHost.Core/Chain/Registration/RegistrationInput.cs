@@ -56,7 +56,7 @@ namespace FabstirHost.Core.Chain.Registration
 
             IReadOnlyList<ModelSpec> models = ParseModels(request.Models, log);
             ModelSpec? served = FindServedModel(models, request, log);
-            HostManagement.HostMetadataMerge.RefuseSecrets(request.Metadata);
+            HostMetadata.RefuseSecrets(request.Metadata);
             EnsureSinglePrice(request);
             return new RegistrationInput(url, apiPort, models, served, request);
         }
