@@ -16,9 +16,6 @@ namespace FabstirHost.Core.Chain
 
         private static readonly Regex PatternRegex = new Regex(Pattern, RegexOptions.CultureInvariant);
 
-        private static readonly Regex KeyShape = new Regex(
-            "(?<![0-9a-fA-F])[0-9a-fA-F]{64}(?![0-9a-fA-F])", RegexOptions.CultureInvariant);
-
         private static readonly Regex HexDigits = new Regex("^[0-9a-fA-F]*$", RegexOptions.CultureInvariant);
 
         public static bool IsZero(string? address)
@@ -49,7 +46,7 @@ namespace FabstirHost.Core.Chain
             const string Shape = "an address is 0x followed by 40 hexadecimal digits, such as " +
                 "0x70997970C51812dc3A010C7d01b50e0d17dc79C8 (Get-FabstirWallet shows the host's)";
             string text = address ?? string.Empty;
-            if (KeyShape.IsMatch(text))
+            if (MetadataRules.LooksLikeKey(text))
             {
                 return new FabstirException(
                     ChainErrors.InvalidAddress,
@@ -61,7 +58,7 @@ namespace FabstirHost.Core.Chain
                     what);
             }
 
-            string shown = text.Length > 80 ? text.Substring(0, 80) + "..." : text;
+            string shown = Shown(text);
             string problem = text.Length == 0 ? "is empty"
                 : text.StartsWith("0x", System.StringComparison.OrdinalIgnoreCase) &&
                     HexDigits.IsMatch(text.Substring(2))
@@ -72,6 +69,20 @@ namespace FabstirHost.Core.Chain
                 FabstirErrorCategory.InvalidArgument,
                 $"{what} {problem}: {Shape}.",
                 shown);
+        }
+
+        /// <summary>
+        /// A value given as an address, fit for a message: cut to 80 characters, and not shown at
+        /// all when it holds what a private key looks like.
+        /// </summary>
+        public static string Shown(string text)
+        {
+            if (MetadataRules.LooksLikeKey(text))
+            {
+                return "(64 hexadecimal digits, the shape of a private key: not shown)";
+            }
+
+            return text.Length > 80 ? text.Substring(0, 80) + "..." : text;
         }
 
         private static string Capitalized(string text) =>

@@ -59,20 +59,21 @@ namespace FabstirHost.Core.Chain
         /// The RPC URL fit for messages and logs: scheme, host and port only, since providers put
         /// API keys in the path or query (<c>https://base-sepolia.g.alchemy.com/v2/KEY</c>).
         /// </summary>
-        public string DisplayRpcUrl
-        {
-            get
-            {
-                if (!Uri.TryCreate(RpcUrl, UriKind.Absolute, out Uri? uri))
-                {
-                    return "(invalid RPC URL)";
-                }
+        public string DisplayRpcUrl => DisplayRpcUrlOf(RpcUrl);
 
-                string origin = uri.GetLeftPart(UriPartial.Authority)
-                    .Replace(uri.UserInfo + "@", string.Empty);
-                bool hasMore = uri.AbsolutePath.Length > 1 || uri.Query.Length > 0;
-                return hasMore ? origin + "/…" : origin;
-            }
+        /// <summary>
+        /// Any text given as an RPC URL, fit for messages: without its user part, and cut after the
+        /// host and port, since what follows may be an API key even where the text is no URL.
+        /// </summary>
+        public static string DisplayRpcUrlOf(string rpcUrl)
+        {
+            int scheme = rpcUrl.IndexOf("://", StringComparison.Ordinal);
+            int start = scheme < 0 ? 0 : scheme + 3;
+            int end = rpcUrl.IndexOfAny(new[] { '/', '?', '#', '\\' }, start);
+            string authority = end < 0 ? rpcUrl.Substring(start) : rpcUrl.Substring(start, end - start);
+            string shown = rpcUrl.Substring(0, start) + authority.Substring(authority.LastIndexOf('@') + 1);
+            bool hasMore = end >= 0 && end < rpcUrl.Length - 1;
+            return hasMore ? shown + "/…" : shown;
         }
 
         public string NodeRegistry { get; }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Newtonsoft.Json.Linq;
 
 namespace FabstirHost.Core.Config
@@ -71,10 +72,15 @@ namespace FabstirHost.Core.Config
         public static JObject? LoadJson(FabstirPaths paths)
         {
             JObject? json = SecureFile.ReadJsonOrDefault<JObject>(paths.ConfigFile, DamagedErrorId);
+            // As the typed loader reads it: a number, or a number written as text; one too large
+            // for a long can only come from a newer module.
             JToken? version = json?.GetValue("schemaVersion", System.StringComparison.OrdinalIgnoreCase);
-            if (version is JValue { Type: JTokenType.Integer })
+            if (version is JValue { Type: JTokenType.Integer or JTokenType.String } value)
             {
-                CheckSchemaVersion(paths, version.Value<long>());
+                string text = System.Convert.ToString(value.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+                bool digits = text.Length > 0 && text.All(char.IsDigit);
+                CheckSchemaVersion(paths, long.TryParse(text, out long number) ? number
+                    : digits ? long.MaxValue : SchemaVersion);
             }
 
             return json;

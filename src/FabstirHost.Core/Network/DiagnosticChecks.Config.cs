@@ -84,7 +84,7 @@ namespace FabstirHost.Core.Network
             if (!string.IsNullOrEmpty(config.HostAddress) && !Addresses.IsWellFormed(config.HostAddress!))
             {
                 screened.HostAddress = null;
-                failures.Add(ConfigValue("hostAddress", config.HostAddress!,
+                failures.Add(ConfigValue("hostAddress", Addresses.Shown(config.HostAddress!),
                     "is not an address (0x and 40 hexadecimal digits); the chain checks below use -Address " +
                     "or the host key's address",
                     "Get-FabstirDiagnostics -Address 0x<host address>; Register-FabstirHost saves the right one"));
@@ -117,7 +117,7 @@ namespace FabstirHost.Core.Network
             if (!string.IsNullOrWhiteSpace(chain.RpcUrl) && !IsValid(() => ChainProfileResolver.ValidRpcUrl(
                 chain.RpcUrl!)))
             {
-                yield return ConfigValue("chain.rpcUrl", UrlRules.Redact(chain.RpcUrl!),
+                yield return ConfigValue("chain.rpcUrl", ChainProfile.DisplayRpcUrlOf(chain.RpcUrl!),
                     "is not an http:// or https:// URL" + after,
                     "Set-FabstirHostConfig -RpcUrl 'https://sepolia.base.org'");
             }
@@ -142,7 +142,7 @@ namespace FabstirHost.Core.Network
                 }
                 else if (!Addresses.IsWellFormed(contract.Value ?? string.Empty))
                 {
-                    yield return ConfigValue($"chain.contracts.{contract.Key}", contract.Value ?? "",
+                    yield return ConfigValue($"chain.contracts.{contract.Key}", Addresses.Shown(contract.Value ?? ""),
                         "is not an address (0x and 40 hexadecimal digits)" + after,
                         $"Set-FabstirHostConfig -{setting.ConfigKey.Substring(0, 1).ToUpperInvariant()}" +
                         $"{setting.ConfigKey.Substring(1)}Address 0x<address>");

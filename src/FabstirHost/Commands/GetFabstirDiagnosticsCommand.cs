@@ -109,6 +109,8 @@ namespace FabstirHost.Commands
 
         private DiagnosticsOptions BuildOptions()
         {
+            // Checked first, so a bad address is refused whether or not the chain checks can run.
+            string? address = CheckAddress(Address, nameof(Address));
             DiagnosticsOptions options = DiagnosticsOptions.FromHome(Paths, Url);
             if (options.ConfigDamage != null)
             {
@@ -134,7 +136,7 @@ namespace FabstirHost.Commands
                 options.NodePathSource = "the -NodePath parameter";
             }
 
-            AddChainChecks(options);
+            AddChainChecks(options, address);
             return options;
         }
 
@@ -143,7 +145,7 @@ namespace FabstirHost.Commands
         /// same limit as an HTTP probe. With config.json damaged, the chain it names is unknown:
         /// only an RPC URL given as a parameter says which chain to check.
         /// </summary>
-        private void AddChainChecks(DiagnosticsOptions options)
+        private void AddChainChecks(DiagnosticsOptions options, string? givenAddress)
         {
             HostConfig? config = options.Config;
             if (options.ConfigDamage != null && RpcUrl == null)
@@ -162,7 +164,7 @@ namespace FabstirHost.Commands
                 return;
             }
 
-            string? address = CheckAddress(Address, nameof(Address)) ?? config?.HostAddress ??
+            string? address = givenAddress ?? config?.HostAddress ??
                 KeyResolver.ResolveAddress(Paths, CreateKeyRequest(null, null, null));
             if (string.IsNullOrEmpty(address))
             {
