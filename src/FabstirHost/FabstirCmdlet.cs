@@ -107,6 +107,28 @@ namespace FabstirHost
             return value;
         }
 
+        /// <summary>
+        /// For an address that comes from the pipeline: false, after a non-terminating
+        /// InvalidAddress, when it is malformed, so one bad item does not end the pipeline.
+        /// </summary>
+        protected bool IsValidPipedAddress(string? value, string parameterName)
+        {
+            try
+            {
+                if (value != null)
+                {
+                    Core.Chain.Addresses.Validate(value, $"-{parameterName}");
+                }
+
+                return true;
+            }
+            catch (FabstirException ex)
+            {
+                WriteFabstirError(ex);
+                return false;
+            }
+        }
+
         protected void WriteFabstirError(FabstirException exception)
         {
             WriteError(ToErrorRecord(exception));

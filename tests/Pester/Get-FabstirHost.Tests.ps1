@@ -157,4 +157,15 @@ Describe 'Address parameters' {
 
         $thrown.Exception.Message | Should -BeLike "*-Address 'not-an-address' is not an address: an address is 0x followed by 40 hexadecimal digits*"
     }
+
+    It 'writes a non-terminating InvalidAddress for a bad piped address and goes on with the next' {
+        $parameters = Get-TestChainParameters $script:chain 'Phase18'
+        $hosts = 'not-an-address', '0x000000000000000000000000000000000000dEaD' |
+            Get-FabstirHost @parameters -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        @($hosts).Count | Should -Be 1
+        $hosts.Address | Should -Be '0x000000000000000000000000000000000000dEaD'
+        @($failures).Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'InvalidAddress,FabstirHost.Commands.GetFabstirHostCommand'
+    }
 }

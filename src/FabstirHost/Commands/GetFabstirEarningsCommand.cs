@@ -48,7 +48,12 @@ namespace FabstirHost.Commands
 
         protected override void ProcessRecord()
         {
-            string address = CheckAddress(Address, nameof(Address)) ?? Invoke(() =>
+            if (!IsValidPipedAddress(Address, nameof(Address)))
+            {
+                return;
+            }
+
+            string address = Address ?? Invoke(() =>
                 KeyResolver.ResolveAddress(Paths, CreateKeyRequest(PrivateKey, null, null)) ??
                 throw new FabstirException(
                     KeyResolver.KeyNotFoundErrorId,

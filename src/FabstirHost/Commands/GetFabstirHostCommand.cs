@@ -45,7 +45,12 @@ namespace FabstirHost.Commands
 
         protected override void ProcessRecord()
         {
-            string address = CheckAddress(Address, nameof(Address)) ?? Invoke(OwnAddress);
+            if (!IsValidPipedAddress(Address, nameof(Address)))
+            {
+                return;
+            }
+
+            string address = Address ?? Invoke(OwnAddress);
             HostConfig? config = Invoke(() => HostConfigStore.Load(Paths));
             var host = Invoke(() => new HostContext(new FabstirChain(_profile!, Log), address, config));
             WriteObject(Run(token => HostReader.ReadAsync(host, token)));

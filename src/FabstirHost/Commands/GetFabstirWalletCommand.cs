@@ -43,7 +43,12 @@ namespace FabstirHost.Commands
 
         protected override void ProcessRecord()
         {
-            string address = CheckAddress(Address, nameof(Address)) ?? Invoke(HostAddress);
+            if (!IsValidPipedAddress(Address, nameof(Address)))
+            {
+                return;
+            }
+
+            string address = Address ?? Invoke(HostAddress);
             var chain = new FabstirChain(_profile!, Log);
             WriteObject(Run(token => FabstirWallet.ReadAsync(chain, address, token)));
         }
